@@ -1,0 +1,66 @@
+"""Ingest Lambda: raw HTML uploads (S3 -> SQS), direct invokes and the HTTP API, to clean articles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from newsdigest.errors import InputError
+from newsdigest.idempotency import idempotent_per_object
+from newsdigest.ingest_service import IngestService
+from newsdigest.observability import logger, metrics, tracer
+from newsdigest.s3_messages import process_s3_message
+from newsdigest.settings import get_settings
+from newsdigest.storage import Storage
+from newsdigest.url_requests import parse_url_request
+
+settings = get_settings()
+settings.require("articles_bucket", "table_name", "idempotency_table")
+service = IngestService(settings, Storage())
+ingest_object, idempotency_config = idempotent_per_object(
+    service.ingest_object, table_name=settings.idempotency_table
+)
+processor = BatchProcessor(event_type=EventType.SQS)
+api = APIGatewayHttpResolver()
+
+
+def ingest_urls(payload: Any) -> dict[str, Any]:
+    outcomes = [service.ingest_url(url).to_dict() for url in parse_url_request(payload)]
+    return {"results": outcomes, "failed": sum(o["status"] == "failed" for o in outcomes)}
+
+
+@api.post("/articles")
+def post_articles() -> Response:
+    try:
+        reply = ingest_urls(api.current_event.json_body)
+    except (InputError, ValueError) as exc:
+        return Response(400, content_types.APPLICATION_JSON, {"error": "bad_request", "message": str(exc)})
+    return Response(200, content_types.APPLICATION_JSON, reply)
+
+
+@tracer.capture_method
+def record_handler(record: SQSRecord) -> list[dict[str, Any]]:
+    return process_s3_message(
+        record, ingest_object, service.record_give_up, max_receive_count=settings.max_receive_count
+    )
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    idempotency_config.register_lambda_context(context)
+    if isinstance(event, dict) and event.get("Records"):
+        return process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                        context=context)
+    if isinstance(event, dict) and "requestContext" in event:
+        return api.resolve(event, context)
+    try:
+        return ingest_urls(event)
+    except InputError as exc:
+        logger.warning("bad direct invoke", extra={"reason": exc.reason})
+        return {"error": exc.reason, "message": str(exc), "results": [], "failed": 0}

@@ -1,0 +1,40 @@
+"""Summarise Lambda: clean-article objects (S3 -> SQS) to summary items in DynamoDB."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from newsdigest.idempotency import idempotent_per_object
+from newsdigest.observability import logger, metrics, tracer
+from newsdigest.s3_messages import process_s3_message
+from newsdigest.settings import get_settings
+from newsdigest.storage import Storage
+from newsdigest.summary_service import SummaryService
+
+settings = get_settings()
+settings.require("table_name", "idempotency_table")
+service = SummaryService(settings, Storage())
+summarise_object, idempotency_config = idempotent_per_object(
+    service.summarise_object, table_name=settings.idempotency_table
+)
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+@tracer.capture_method
+def record_handler(record: SQSRecord) -> list[dict[str, Any]]:
+    return process_s3_message(
+        record, summarise_object, service.record_give_up, max_receive_count=settings.max_receive_count
+    )
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    idempotency_config.register_lambda_context(context)
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                    context=context)

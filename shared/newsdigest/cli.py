@@ -1,0 +1,149 @@
+"""The ``newsdigest`` command: run the pipeline locally or against a stack, or extract one page."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import ExitStack, redirect_stdout
+from pathlib import Path
+from typing import Any, TextIO
+
+DEFAULT_TIMEOUT = 120.0
+
+
+def _find_template(explicit: str | None) -> Path:
+    if explicit:
+        return Path(explicit)
+    for base in (Path.cwd(), *Path(__file__).resolve().parents):
+        candidate = base / "template.yaml"
+        if candidate.is_file() and (base / "functions").is_dir():
+            return candidate
+    raise SystemExit("newsdigest: cannot find template.yaml; run from a checkout or pass --template")
+
+
+def _print_json(obj: Any, out: TextIO) -> None:
+    out.write(json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str) + "\n")
+    out.flush()
+
+
+def _report(submissions: list[Any], items: dict[str, dict[str, Any]], out: TextIO, timeout: float) -> int:
+    failures = 0
+    printed: set[str] = set()
+    for sub in submissions:
+        if sub.error:
+            failures += 1
+            print(f"newsdigest: FAILED {sub.source}: {sub.error}", file=sys.stderr)
+            continue
+        item = items.get(sub.article_id)
+        if item is None:
+            failures += 1
+            print(f"newsdigest: FAILED {sub.source}: no result within {timeout:.0f}s", file=sys.stderr)
+            continue
+        if sub.article_id not in printed:
+            _print_json(item, out)
+            printed.add(sub.article_id)
+        if item.get("status") != "ok":
+            failures += 1
+            print(
+                f"newsdigest: FAILED {sub.source}: {item.get('reason')}: {item.get('error', '')}", file=sys.stderr
+            )
+    return 1 if failures else 0
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    from newsdigest.local.drivers import LocalPipeline, StackPipeline
+    from newsdigest.local.runtime import LocalRuntime
+    from newsdigest.local.stack import local_aws_environment, provision
+
+    if args.stack:
+        stack_pipeline = StackPipeline(args.stack)
+        submissions = stack_pipeline.submit(args.sources, page_url=args.page_url)
+        stack_pipeline.wait(submissions, args.timeout)
+        return _report(submissions, stack_pipeline.items(submissions), out, args.timeout)
+
+    template = _find_template(args.template)
+    with ExitStack() as stack:
+        endpoint = args.endpoint_url
+        if not endpoint:
+            import logging
+
+            from moto.server import ThreadedMotoServer
+
+            logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+
+            server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+            server.start()
+            stack.callback(server.stop)
+            host, port = server.get_host_and_port()
+            endpoint = f"http://{host}:{port}"
+        stack.enter_context(local_aws_environment(endpoint))
+        resources = provision(template, name=args.name)
+        extra_env = {"FETCH_ALLOW_PRIVATE_ADDRESSES": "true"} if args.allow_private_addresses else {}
+        extra_env["POWERTOOLS_TRACE_DISABLED"] = "true"
+        runtime = LocalRuntime(resources, extra_env=extra_env)
+        pipeline = LocalPipeline(runtime)
+        submissions = pipeline.submit(args.sources, page_url=args.page_url)
+        pipeline.wait(submissions, args.timeout)
+        return _report(submissions, pipeline.items(submissions), out, args.timeout)
+
+
+def cmd_extract(args: argparse.Namespace, out: TextIO) -> int:
+    from newsdigest.errors import NewsdigestError
+    from newsdigest.extract import extract_article
+
+    charset = None
+    try:
+        if args.source.lower().startswith(("http://", "https://")):
+            from newsdigest.fetch import fetch_url
+            from newsdigest.settings import get_settings
+
+            result = fetch_url(args.source, get_settings().fetch)
+            html, url, charset = result.body, result.final_url, result.charset
+        else:
+            html, url = Path(args.source).read_bytes(), args.url
+        article = extract_article(html, url, http_charset=charset)
+    except (NewsdigestError, OSError) as exc:
+        print(f"newsdigest: {args.source}: {getattr(exc, 'reason', 'error')}: {exc}", file=sys.stderr)
+        return 1
+    _print_json(article.to_dict(), out)
+    return 0 if article.status == "ok" else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsdigest", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the whole pipeline on URLs or local .html files")
+    run.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) URL or path to an .html file")
+    target = run.add_mutually_exclusive_group()
+    target.add_argument("--endpoint-url", help="use an already running moto server (or AWS-compatible endpoint)")
+    target.add_argument("--stack", help="drive a deployed CloudFormation stack instead of a local one")
+    run.add_argument("--name", default="newsdigest-local", help="prefix of the local resource names")
+    run.add_argument("--template", help="path to template.yaml (default: found from the checkout)")
+    run.add_argument("--page-url", help="the URL the uploaded file(s) were saved from")
+    run.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait for results")
+    run.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="let the fetcher reach loopback/private hosts (local testing only)",
+    )
+    run.set_defaults(func=cmd_run)
+
+    extract = sub.add_parser("extract", help="print the article extracted from a file or URL (no AWS)")
+    extract.add_argument("source", metavar="FILE|URL")
+    extract.add_argument("--url", help="the page's URL, when SOURCE is a file")
+    extract.set_defaults(func=cmd_extract)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    out = sys.stdout
+    # Logs and metrics (Powertools writes both to stdout) go to stderr; stdout carries only results.
+    with redirect_stdout(sys.stderr):
+        return int(args.func(args, out))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

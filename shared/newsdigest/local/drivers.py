@@ -1,0 +1,136 @@
+"""Feed sources into a pipeline and collect the items: embedded/local (moto) or a deployed stack."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import boto3
+
+from newsdigest.local.runtime import LocalRuntime
+from newsdigest.sources import SOURCE_URL_METADATA, Source
+from newsdigest.storage import Storage
+from newsdigest.url_requests import MAX_URLS_PER_REQUEST
+
+FINAL_STATUSES = {"ok", "failed"}
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    source: str  # what the user named: a URL or a file path
+    article_id: str
+    error: str | None = None  # set when the source could not even be submitted
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def upload_key(path: Path, body: bytes) -> str:
+    """Content-addressed, so uploading the same file twice names the same object (and the same item)."""
+    return f"uploads/{hashlib.sha256(body).hexdigest()[:16]}/{path.name}"
+
+
+class Pipeline(Protocol):
+    table: str
+    raw_bucket: str
+
+    def submit_urls(self, urls: list[str]) -> None: ...
+    def wait(self, done: Any, timeout: float) -> bool: ...
+
+
+class _Base:
+    table: str
+    raw_bucket: str
+    storage: Storage
+
+    def submit(self, sources: Iterable[str], *, page_url: str | None = None) -> list[Submission]:
+        submissions: list[Submission] = []
+        urls: list[str] = []
+        for source in sources:
+            if is_url(source):
+                urls.append(source)
+                submissions.append(Submission(source, Source.from_url(source).article_id))
+                continue
+            path = Path(source)
+            try:
+                body = path.read_bytes()
+            except OSError as exc:
+                submissions.append(Submission(source, "", error=f"cannot read {path}: {exc.strerror or exc}"))
+                continue
+            key = upload_key(path, body)
+            metadata = {SOURCE_URL_METADATA: page_url} if page_url else {}
+            self.storage.s3.put_object(Bucket=self.raw_bucket, Key=key, Body=body, ContentType="text/html",
+                                       Metadata=metadata)
+            source_ref = Source.from_s3(self.raw_bucket, key, page_url=page_url)
+            submissions.append(Submission(source, source_ref.article_id))
+        for start in range(0, len(urls), MAX_URLS_PER_REQUEST):
+            self.submit_urls(urls[start : start + MAX_URLS_PER_REQUEST])
+        return submissions
+
+    def submit_urls(self, urls: list[str]) -> None:
+        raise NotImplementedError
+
+    def items(self, submissions: list[Submission]) -> dict[str, dict[str, Any]]:
+        found = {}
+        for sub in submissions:
+            if sub.article_id and sub.article_id not in found:
+                item = self.storage.get_item(self.table, sub.article_id)
+                if item and item.get("status") in FINAL_STATUSES:
+                    found[sub.article_id] = item
+        return found
+
+    def settled(self, submissions: list[Submission]) -> bool:
+        wanted = {s.article_id for s in submissions if s.article_id}
+        return wanted <= set(self.items(submissions))
+
+
+class LocalPipeline(_Base):
+    """The template's resources on a local endpoint, with the real handlers run in this process."""
+
+    def __init__(self, runtime: LocalRuntime) -> None:
+        self.runtime = runtime
+        outputs = runtime.resources.outputs
+        self.table = outputs["TableName"]
+        self.raw_bucket = outputs["RawBucketName"]
+        self.ingest_function = next(
+            lid for lid, spec in runtime.resources.functions.items() if spec.name == outputs["IngestFunctionName"]
+        )
+        self.storage = Storage()
+
+    def submit_urls(self, urls: list[str]) -> None:
+        self.runtime.invoke(self.ingest_function, {"urls": urls})
+
+    def wait(self, submissions: list[Submission], timeout: float) -> bool:
+        return self.runtime.pump_until(lambda: self.settled(submissions), timeout=timeout)
+
+
+class StackPipeline(_Base):
+    """A deployed stack: upload to its raw bucket or invoke its ingest function, then poll the table."""
+
+    def __init__(self, stack_name: str) -> None:
+        stack = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        self.table = outputs["TableName"]
+        self.raw_bucket = outputs["RawBucketName"]
+        self.ingest_function = outputs["IngestFunctionName"]
+        self.storage = Storage()
+        self._lambda = boto3.client("lambda")
+
+    def submit_urls(self, urls: list[str]) -> None:
+        self._lambda.invoke(
+            FunctionName=self.ingest_function, Payload=json.dumps({"urls": urls}).encode("utf-8")
+        )
+
+    def wait(self, submissions: list[Submission], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.settled(submissions):
+                return True
+            time.sleep(2)
+        return self.settled(submissions)
