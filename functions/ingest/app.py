@@ -13,7 +13,7 @@ from newsdigest.errors import InputError
 from newsdigest.idempotency import idempotent_per_object
 from newsdigest.ingest_service import IngestService
 from newsdigest.observability import logger, metrics, tracer
-from newsdigest.s3_messages import process_s3_message
+from newsdigest.s3_messages import event_kind, object_refs_from_payload, process_s3_message
 from newsdigest.settings import get_settings
 from newsdigest.storage import Storage
 from newsdigest.url_requests import parse_url_request
@@ -24,7 +24,9 @@ service = IngestService(settings, Storage())
 ingest_object, idempotency_config = idempotent_per_object(
     service.ingest_object, table_name=settings.idempotency_table
 )
-processor = BatchProcessor(event_type=EventType.SQS)
+# A fully failed batch is reported record by record, like a partial one: each message is retried and
+# dead-lettered on its own instead of the invocation erroring as a whole.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 api = APIGatewayHttpResolver()
 
 
@@ -54,10 +56,13 @@ def record_handler(record: SQSRecord) -> list[dict[str, Any]]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency_config.register_lambda_context(context)
-    if isinstance(event, dict) and event.get("Records"):
+    kind = event_kind(event)
+    if kind == "sqs":
         return process_partial_response(event=event, record_handler=record_handler, processor=processor,
                                         context=context)
-    if isinstance(event, dict) and "requestContext" in event:
+    if kind == "s3":  # a bucket wired straight to the function (and `sam local invoke` with an S3 event)
+        return {"results": [ingest_object(ref) for ref in object_refs_from_payload(event)]}
+    if kind == "http":
         return api.resolve(event, context)
     try:
         return ingest_urls(event)

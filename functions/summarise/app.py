@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsdigest.idempotency import idempotent_per_object
 from newsdigest.observability import logger, metrics, tracer
-from newsdigest.s3_messages import process_s3_message
+from newsdigest.s3_messages import event_kind, object_refs_from_payload, process_s3_message
 from newsdigest.settings import get_settings
 from newsdigest.storage import Storage
 from newsdigest.summary_service import SummaryService
@@ -21,7 +21,9 @@ service = SummaryService(settings, Storage())
 summarise_object, idempotency_config = idempotent_per_object(
     service.summarise_object, table_name=settings.idempotency_table
 )
-processor = BatchProcessor(event_type=EventType.SQS)
+# A fully failed batch is reported record by record, like a partial one: each message is retried and
+# dead-lettered on its own instead of the invocation erroring as a whole.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @tracer.capture_method
@@ -36,5 +38,7 @@ def record_handler(record: SQSRecord) -> list[dict[str, Any]]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency_config.register_lambda_context(context)
+    if event_kind(event) == "s3":
+        return {"results": [summarise_object(ref) for ref in object_refs_from_payload(event)]}
     return process_partial_response(event=event, record_handler=record_handler, processor=processor,
                                     context=context)

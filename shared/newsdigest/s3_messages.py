@@ -23,15 +23,32 @@ ObjectHandler = Callable[[dict[str, str]], dict[str, Any]]
 GiveUp = Callable[[str, str, BaseException], None]
 
 
-def object_refs(body: str) -> list[dict[str, str]]:
-    """Bucket/key/etag of each created object named in one notification body (``[]`` for S3's test event).
+def event_kind(event: Any) -> str:
+    """Which door an invocation came through: ``sqs``, ``s3`` (direct notification), ``http`` or ``direct``."""
+    if isinstance(event, dict):
+        records = event.get("Records")
+        if isinstance(records, list) and records and isinstance(records[0], dict):
+            source = records[0].get("eventSource")
+            if source == "aws:sqs":
+                return "sqs"
+            if source == "aws:s3":
+                return "s3"
+        if "requestContext" in event and "routeKey" in event:
+            return "http"
+    return "direct"
 
-    Keys arrive URL-encoded with ``+`` for spaces; they are decoded here, once.
-    """
+
+def object_refs(body: str) -> list[dict[str, str]]:
+    """Bucket/key/etag of each created object named in one notification body (``[]`` for S3's test event)."""
     try:
         payload = json.loads(body)
     except ValueError as exc:
         raise InputError(f"message body is not JSON: {exc}", reason="malformed_event") from exc
+    return object_refs_from_payload(payload)
+
+
+def object_refs_from_payload(payload: Any) -> list[dict[str, str]]:
+    """Keys arrive URL-encoded with ``+`` for spaces; they are decoded here, once."""
     if not isinstance(payload, dict):
         raise InputError("message body is not a JSON object", reason="malformed_event")
     if payload.get("Event") == "s3:TestEvent":
