@@ -1,62 +1,166 @@
-"""First-cut extractor: enough for the pipeline to run end to end (improved under the extraction issue)."""
+"""``extract_article``: one HTML page (bytes or text) in, one :class:`~newsdigest.models.Article` out.
+
+Pure: no I/O, no clock, no environment. Raises only :class:`~newsdigest.errors.InputError`, and only
+for input that is not a text page at all; pages that parse but hold no article come back with
+``status`` ``"not_article"`` or ``"empty"`` and a ``reason``.
+"""
 
 from __future__ import annotations
 
-import json
+import html as html_lib
 import re
 
-from bs4 import BeautifulSoup
+from lxml import etree
 
 from newsdigest.errors import InputError
+from newsdigest.extract import metadata as meta_mod
+from newsdigest.extract.authors import clean_authors
+from newsdigest.extract.boilerplate import prune
+from newsdigest.extract.content import baseline_paragraphs, choose_blocks, linearise, measure
+from newsdigest.extract.dateline import parse_dateline
+from newsdigest.extract.dates import date_from_url, parse_date
+from newsdigest.extract.dom import parse_html
+from newsdigest.extract.encoding import check_binary, decode_html
+from newsdigest.extract.jsonld import JsonLdInfo, parse_jsonld
+from newsdigest.extract.language import detect_language, normalise_code
+from newsdigest.extract.title import choose_title
 from newsdigest.models import Article
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
+_TAG = re.compile(r"<[^>]{0,2000}>")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_ERROR_PAGE = re.compile(r"(?<!\d)(?:404|410|403|500|503)(?!\d)")
+_MIN_ARTICLE_CHARS = 250
+_EMPTY_REASON = "no main text found on the page"
 
 
-def _decode(html: bytes) -> tuple[str, str]:
-    if html.startswith(b"\xef\xbb\xbf"):
-        return html[3:].decode("utf-8", "replace"), "utf-8"
-    match = _META_CHARSET.search(html[:4096])
-    encoding = match.group(1).decode("ascii").lower() if match else "utf-8"
+def extract_article(html: bytes | str, url: str | None = None, *, http_charset: str | None = None) -> Article:
+    """Extract the article of one page. See the module docstring for the error contract."""
+    text, encoding = _to_text(html, http_charset)
+    root = parse_html(text)
+    if root is None:
+        return Article(title=None, text="", url=url, encoding=encoding, status="empty",
+                       reason="the page holds no parseable HTML")  # fmt: skip
     try:
-        return html.decode(encoding, "replace"), encoding
-    except LookupError:
-        return html.decode("utf-8", "replace"), "utf-8"
+        return _extract(root, url, encoding)
+    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, LookupError) as exc:
+        # Last line of defence for hostile markup: a clear outcome instead of a crash.
+        return Article(title=None, text="", url=url, encoding=encoding, status="empty",
+                       reason=f"the page could not be analysed ({type(exc).__name__})")  # fmt: skip
 
 
-def extract_article(html: bytes | str, url: str | None = None) -> Article:
+def _to_text(html: bytes | str, http_charset: str | None) -> tuple[str, str | None]:
+    if isinstance(html, bytearray | memoryview):
+        html = bytes(html)
     if isinstance(html, bytes):
-        text, encoding = _decode(html)
-    else:
-        text, encoding = html, None
-    if not text.strip():
-        raise InputError("the page is empty", reason="empty")
-    soup = BeautifulSoup(text, "lxml")
-    title = None
-    og = soup.find("meta", property="og:title")
-    if og and og.get("content"):
-        title = str(og["content"]).strip()
-    elif soup.title and soup.title.string:
-        title = soup.title.string.strip()
-    body = None
-    for script in soup.find_all("script", type="application/ld+json"):
-        try:
-            data = json.loads(script.string or "")
-        except ValueError:
-            continue
-        if isinstance(data, dict) and data.get("articleBody"):
-            body = str(data["articleBody"])
+        if not html.strip():
+            raise InputError("the page is empty", reason="empty")
+        return decode_html(html, http_charset)
+    if isinstance(html, str):
+        if not html.strip():
+            raise InputError("the page is empty", reason="empty")
+        # Text that came from binary data still betrays itself through control characters.
+        check_binary(html[:4096].encode("utf-8", "replace"))
+        return html, None
+    raise InputError(f"expected bytes or str, got {type(html).__name__}", reason="bad_input")
+
+
+def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Article:
+    meta = meta_mod.collect(root, url)
+    jl = parse_jsonld(meta.jsonld_blocks)
+    site_name = meta_mod.site_name(meta) or jl.publisher
+    title_sources = meta_mod.title_candidates(meta)
+    if jl.headline:
+        title_sources.append(jl.headline)
+    if meta.title_tag:
+        title_sources.append(meta.title_tag)
+    title = choose_title(title_sources, site_name=site_name, url=url, headings=meta.h1)
+
+    body = root.find("body")
     if body is None:
-        container = soup.find("article") or soup.body or soup
-        body = "\n\n".join(p.get_text(" ", strip=True) for p in container.find_all("p"))
-    body = body.strip()
-    lang_attr = soup.html.get("lang") if soup.html else None
+        body = root
+    prune(root)
+    stats = measure(body)
+    paragraphs = linearise(choose_blocks(body, stats), stats, title)
+    if sum(len(p) for p in paragraphs) < _MIN_ARTICLE_CHARS:
+        fallback = baseline_paragraphs(body, stats)
+        if sum(len(p) for p in fallback) > 2 * sum(len(p) for p in paragraphs):
+            paragraphs = fallback
+    paragraphs = _merge_jsonld_body(paragraphs, jl)
+    text = "\n\n".join(paragraphs)
+
+    published = parse_date(jl.published) or meta_mod.published(meta) or meta.time_published
+    published = published or meta.text_published or date_from_url(url)
+    modified = parse_date(jl.modified) or meta_mod.modified(meta)
+    authors = clean_authors(jl.authors, site_name) or meta_mod.meta_authors(meta, site_name)
+    year = int(published[:4]) if published else None
+    dateline = parse_dateline(paragraphs[0], year) if paragraphs else None
+    if published is None and dateline is not None and dateline.date and dateline.date[:4].isdigit():
+        published = dateline.date
+
+    status, reason = _status(text, title, jl)
+    tags = meta_mod.tags(meta) or jl.keywords[:30]
     return Article(
         title=title,
-        text=body,
+        text=text,
+        authors=authors,
+        published=published,
+        modified=modified,
+        site_name=site_name,
+        language=_language(meta_mod.declared_language(meta) or jl.language, text),
+        canonical_url=meta_mod.canonical_url(meta) or jl.url,
+        description=meta_mod.description(meta) or jl.description,
+        dateline=dateline,
         url=url,
-        language=str(lang_attr).split("-")[0].lower() if lang_attr else None,
+        tags=tags,
+        section=meta_mod.section(meta) or jl.section,
         encoding=encoding,
-        status="ok" if body else "empty",
-        reason=None if body else "no main text found",
+        status=status,
+        reason=reason,
     )
+
+
+def _jsonld_paragraphs(body: str) -> list[str]:
+    body = html_lib.unescape(_TAG.sub("\n", body)) if "<" in body else html_lib.unescape(body)
+    paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\r\n|\n", body)]
+    return [p for p in paras if p]
+
+
+def _merge_jsonld_body(paragraphs: list[str], jl: JsonLdInfo) -> list[str]:
+    """Use the publisher's own ``articleBody`` when the DOM pass clearly missed the article."""
+    if not jl.body:
+        return paragraphs
+    ld_paras = _jsonld_paragraphs(jl.body)
+    ld_len = sum(len(p) for p in ld_paras)
+    dom_len = sum(len(p) for p in paragraphs)
+    if ld_len < 200 or ld_len <= dom_len:
+        return paragraphs
+    ld_words = set(_WORD.findall(" ".join(ld_paras).casefold()))
+    dom_words = set(_WORD.findall(" ".join(paragraphs).casefold()))
+    overlap = len(ld_words & dom_words) / max(1, len(ld_words))
+    # The DOM text is a different text (wrong box chosen) or a fragment of the same one.
+    if overlap < 0.5 or dom_len < 0.6 * ld_len:
+        return ld_paras
+    return paragraphs
+
+
+def _language(declared: str | None, text: str) -> str | None:
+    code = normalise_code(declared)
+    guess, confidence = detect_language(text) if len(text) >= 200 or code is None else (None, 0.0)
+    if code is None:
+        return guess
+    # Templates often keep a default lang attribute; trust a clear contrary reading of the text.
+    if guess is not None and guess != code and confidence >= 0.6 and len(text) >= 500:
+        return guess
+    return code
+
+
+def _status(text: str, title: str | None, jl: JsonLdInfo) -> tuple[str, str | None]:
+    if not text:
+        return "empty", _EMPTY_REASON
+    if len(text) < 600 and title and _ERROR_PAGE.search(title):
+        return "not_article", "the page looks like an error page"
+    if len(text) < _MIN_ARTICLE_CHARS:
+        if jl.is_listing and not jl.is_article:
+            return "not_article", "the page is a listing, not an article"
+        return "not_article", "too little running text for an article"
+    return "ok", None

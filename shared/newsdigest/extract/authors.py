@@ -1,0 +1,54 @@
+"""Turn byline strings ("By Jane Doe and John Roe | 12 May 2020") into clean author names."""
+
+from __future__ import annotations
+
+import re
+
+# "By" in the languages of the pages we see; matched only at the start of a byline.
+_BY = re.compile(
+    r"^(?:(?:written|posted|text|words|reported|story|photos?|von|by|par|por|di|da|de|door|av|af|"
+    r"od|przez|autor(?:in)?|author|auteur|autore|texto|testo|tekst|redakcja|écrit par|publié par|"
+    r"escrito por|scritto da|geschrieben von)\b[\s:]*)+",
+    re.I,
+)
+_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b|\bog\b|\boch\b|\ben\b)\s*", re.I)
+_NOISE = re.compile(
+    r"https?://\S+|\S+@\S+|\(\S*\)|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}|\bupdated?\b.*$|"
+    r"\bpublished\b.*$|\bveröffentlicht\b.*$|\baktualisiert\b.*$",
+    re.I,
+)
+_HAS_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def _clean_one(name: str) -> str | None:
+    name = " ".join(name.split()).strip(" -–—:·•,.|")
+    name = _BY.sub("", name).strip(" -–—:·•,.|")
+    if not name or not _HAS_LETTER.search(name):
+        return None
+    if len(name) > 60 or len(name.split()) > 6 or name.startswith(("http", "@", "www.")):
+        return None
+    if sum(ch.isdigit() for ch in name) > 3:
+        return None
+    return name
+
+
+def clean_authors(values: list[str], site_name: str | None = None) -> list[str]:
+    """Distinct cleaned names from raw author strings, in order; drops URLs, dates and "By"."""
+    names: list[str] = []
+    seen: set[str] = set()
+    site = site_name.casefold() if site_name else None
+    for value in values:
+        if not value or value.startswith(("http://", "https://")):
+            continue
+        value = _NOISE.sub(" ", value)
+        value = _BY.sub("", " ".join(value.split()))
+        for part in _SPLIT.split(value):
+            name = _clean_one(part)
+            if not name:
+                continue
+            key = name.casefold()
+            if key in seen or (site is not None and key == site and len(values) > 1):
+                continue
+            seen.add(key)
+            names.append(name)
+    return names[:10]

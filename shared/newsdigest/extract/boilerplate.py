@@ -1,0 +1,170 @@
+"""Markup signals that separate page furniture from article text, and the pruning that uses them.
+
+The signals are language-neutral: tag names, ARIA roles, hidden-ness, and the words developers put
+into ``class``/``id`` attributes ("share", "related", "cookie", ...), which are English-ish jargon
+on sites in every language. Words are matched as tokens of the attribute (split on punctuation and
+camelCase) and, for long unambiguous words, as substrings so that ``sharebar`` or ``relatedPosts``
+count too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+# Removed with their content before anything else is looked at.
+DROP_TAGS = frozenset(
+    "script style noscript template svg math canvas iframe object embed video audio source track map "
+    "area button select option optgroup textarea input datalist dialog head link meta base nav aside "
+    "menu footer figure picture img".split()
+)
+# Roles that mark furniture, whatever the tag.
+_DROP_ROLES = frozenset(
+    "navigation banner contentinfo complementary search menu menubar dialog alertdialog toolbar tablist "
+    "tooltip".split()
+)
+# Long words: matched anywhere inside class/id ("socialShareBar", "related-posts").
+_STRONG_SUBSTRINGS = (
+    "cookie", "consent", "gdpr", "newsletter", "breadcrumb", "share", "sharing", "social", "related",
+    "recommend", "popular", "trending", "mostread", "most-read", "outbrain", "taboola", "disqus",
+    "comment", "sponsor", "advert", "promo", "pagination", "subscribe", "signup", "sign-up", "login",
+    "sidebar", "navbar", "navigation", "toolbar", "masthead", "footer", "widget", "banner",
+    "byline", "author", "dateline", "timestamp", "published", "updated", "skiplink", "skip-link",
+    "jump-link", "print", "paywall-banner", "caption", "credit", "readmore", "read-more", "more-from",
+    "see-also", "also-read", "tagcloud", "tag-cloud", "tags", "keyword", "rating", "vote", "poll",
+    "feedback", "modal", "popup", "overlay", "lightbox", "carousel", "slider", "gallery", "offcanvas",
+    "dropdown", "accessibility", "headline-list", "toplist", "ticker", "infobox-links", "contact-box",
+)  # fmt: skip
+# Short or ambiguous words: matched only as whole tokens.
+_STRONG_TOKENS = frozenset(
+    "nav menu ad ads adv advertisement werbung anzeige sponsored share tags tag meta date time "
+    "rss extra extras aside topbar links follow".split()
+)
+# Never drop on the word alone: "commentary"/"Kommentar" are article genres, not reader comments.
+_SAFE_SUBSTRINGS = ("commentar", "kommentar")
+# Utility classes that hide an element outright (responsive variants like "hidden-xs" do not).
+_HIDDEN_CLASSES = frozenset(
+    "hidden hide d-none is-hidden u-hidden sr-only visually-hidden visuallyhidden screen-reader-text "
+    "screenreader-only offscreen element-invisible invisible".split()
+)
+# Positive hints for the containers of article text (scoring only).
+_POSITIVE = re.compile(
+    r"article|artikel|articulo|articolo|body|content|contenu|contenido|conteudo|inhalt|main|story|"
+    r"text|texte|entry|post|blog|prose|richtext|rte|copy|beitrag|nachricht|noticia|detail",
+    re.I,
+)
+_NEGATIVE_SCORE = re.compile(
+    r"comment|share|social|related|sidebar|footer|header|nav|menu|teaser|promo|widget|banner|ad-|"
+    r"-ad|sponsor|meta|info|extra|more|links|list|rail|aside|tag|author|byline|date|caption|credit",
+    re.I,
+)
+_SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Elements that can hold the article itself and are never pruned on their class words alone.
+_CONTAINER_TAGS = frozenset({"html", "body", "main", "article"})
+
+
+def class_id(el: etree._Element) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def tokens(value: str) -> list[str]:
+    return [t for t in _SPLIT.split(_CAMEL.sub("-", value).lower()) if t]
+
+
+def is_marked_boilerplate(value: str) -> bool:
+    """Whether a class/id string names page furniture."""
+    if not value:
+        return False
+    low = value.lower()
+    if any(safe in low for safe in _SAFE_SUBSTRINGS):
+        return False
+    if any(word in low for word in _STRONG_SUBSTRINGS):
+        return True
+    return any(tok in _STRONG_TOKENS for tok in tokens(value))
+
+
+def class_weight(el: etree._Element) -> int:
+    """Readability-style +/-25 from the element's class and id."""
+    value = class_id(el)
+    if not value:
+        return 0
+    weight = 0
+    if _POSITIVE.search(value):
+        weight += 25
+    if _NEGATIVE_SCORE.search(value):
+        weight -= 25
+    return weight
+
+
+def is_hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None:
+        return True
+    if (el.get("aria-hidden") or "").lower() == "true":
+        return True
+    style = el.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    classes = el.get("class")
+    return bool(classes) and any(c.lower() in _HIDDEN_CLASSES for c in classes.split())
+
+
+def protected_elements(root: etree._Element) -> set[etree._Element]:
+    """Ancestors of the strongest article markers; class words alone never remove these."""
+    keep: set[etree._Element] = set()
+    markers: list[etree._Element] = []
+    for el in root.iter("h1", "article"):
+        markers.append(el)
+        break
+    for el in root.iter(etree.Element):
+        if (el.get("itemprop") or "").lower() == "articlebody":
+            markers.append(el)
+            break
+    for marker in markers:
+        node: etree._Element | None = marker
+        while node is not None:
+            keep.add(node)
+            node = node.getparent()
+    return keep
+
+
+def prune(root: etree._Element) -> None:
+    """Remove furniture in place: dropped tags, hidden elements, class/id/role-marked boilerplate."""
+    keep = protected_elements(root)
+    doomed: list[etree._Element] = []
+    for el in root.iter(etree.Element):
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in DROP_TAGS:
+            doomed.append(el)
+            continue
+        if tag in _CONTAINER_TAGS or el in keep:
+            continue
+        role = (el.get("role") or "").lower()
+        if role in _DROP_ROLES or is_hidden(el):
+            doomed.append(el)
+            continue
+        if tag in {"a", "span", "em", "strong", "b", "i"}:
+            continue  # inline elements with odd classes are text, not furniture
+        if is_marked_boilerplate(class_id(el)):
+            doomed.append(el)
+    for el in doomed:
+        remove_keep_tail(el)
+
+
+def remove_keep_tail(el: etree._Element) -> None:
+    """Remove ``el`` and its subtree, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)

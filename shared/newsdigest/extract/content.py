@@ -1,0 +1,291 @@
+"""Find the main text of a pruned page and write it out as paragraphs in reading order.
+
+1. One bottom-up pass measures, per element, the text it holds, the part of it inside links, and
+   the "paragraph evidence" of its text blocks (length, punctuation).
+2. Block scores flow to their ancestors with decay (readability-style); an element's final score is
+   discounted by its link density and nudged by its class/id words. The best element is the main
+   container; siblings that look like more of the same article join it.
+3. The container is linearised: every block (paragraph, heading, list item, quote, cell) becomes a
+   paragraph; link lists, link-only blocks and leftover furniture inside it are skipped.
+
+Everything is iterative: documents can nest thousands of levels deep.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from newsdigest.extract.boilerplate import class_id, class_weight, is_marked_boilerplate
+
+BLOCK_TAGS = frozenset(
+    "p div section article main header blockquote pre ul ol li dl dt dd table thead tbody tfoot tr td th "
+    "caption h1 h2 h3 h4 h5 h6 hr address details summary center form fieldset legend body html".split()
+)
+# Blocks whose own text is a unit of article text for scoring.
+_TEXT_UNITS = frozenset("p pre blockquote li dd dt td th h2 h3 h4 h5 h6 div section article main".split())
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_LISTS = frozenset({"ul", "ol", "dl"})
+_PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
+_SENTENCE_END = re.compile(r"[.!?…。！？:\"”»)]\s*$")
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_MIN_UNIT = 25
+
+
+@dataclass(slots=True)
+class Stats:
+    text: int = 0  # characters of text in the subtree
+    links: int = 0  # characters of that text inside <a>
+    own: int = 0  # characters directly in this block (not in nested blocks)
+    punct: int = 0  # punctuation in ``own`` text
+    score: float = 0.0  # paragraph evidence received from descendants
+    units: int = 0  # paragraph-like blocks inside
+
+
+def _len(text: str | None) -> int:
+    return len(text.strip()) if text else 0
+
+
+def measure(root: etree._Element) -> dict[etree._Element, Stats]:
+    """Per-element text statistics, children before parents (reverse document order)."""
+    elements = [el for el in root.iter(etree.Element) if isinstance(el.tag, str)]
+    stats: dict[etree._Element, Stats] = {el: Stats() for el in elements}
+    inline_own: dict[etree._Element, tuple[int, int]] = {}
+    for el in reversed(elements):
+        st = stats[el]
+        own = _len(el.text)
+        punct = len(_PUNCT.findall(el.text)) if el.text else 0
+        text = own
+        links = 0
+        for child in el:
+            cst = stats.get(child)
+            tail = child.tail
+            if tail:
+                n = _len(tail)
+                own += n
+                text += n
+                punct += len(_PUNCT.findall(tail))
+            if cst is None:
+                continue
+            text += cst.text
+            links += cst.links
+            if child.tag not in BLOCK_TAGS:
+                c_own, c_punct = inline_own.get(child, (0, 0))
+                own += c_own
+                punct += c_punct
+        if el.tag == "a":
+            links = text
+        st.text = text
+        st.links = links
+        if el.tag in BLOCK_TAGS:
+            st.own = own
+            st.punct = punct
+        else:
+            inline_own[el] = (own, punct)
+    return stats
+
+
+def link_density(st: Stats) -> float:
+    return st.links / st.text if st.text else 0.0
+
+
+def score_candidates(root: etree._Element, stats: dict[etree._Element, Stats]) -> etree._Element | None:
+    """Propagate paragraph evidence upwards and return the best container."""
+    touched: set[etree._Element] = set()
+    for el, st in stats.items():
+        if el.tag not in _TEXT_UNITS or st.own < _MIN_UNIT:
+            continue
+        if st.text and st.links / st.text > 0.5:
+            continue
+        if el.tag in {"div", "section", "article", "main"} and st.own < 2 * _MIN_UNIT:
+            continue
+        points = 1.0 + min(st.punct, 12) + min(st.own / 100.0, 3.0)
+        parent = el.getparent()
+        level = 0
+        while parent is not None and level < 5:
+            pst = stats.get(parent)
+            if pst is None:
+                break
+            divider = 1.0 if level == 0 else 2.0 if level == 1 else level * 3.0
+            pst.score += points / divider
+            pst.units += 1
+            touched.add(parent)
+            parent = parent.getparent()
+            level += 1
+    best: etree._Element | None = None
+    best_score = 0.0
+    for el in touched:
+        st = stats[el]
+        final = (st.score + class_weight(el)) * (1.0 - link_density(st))
+        if el.tag in {"body", "html"}:
+            final *= 0.9  # only when nothing narrower holds the text
+        st.score = final
+        if final > best_score:
+            best, best_score = el, final
+    return best
+
+
+def _is_article_like(el: etree._Element, stats: dict[etree._Element, Stats], threshold: float) -> bool:
+    st = stats.get(el)
+    if st is None or not st.text:
+        return False
+    if is_marked_boilerplate(class_id(el)):
+        return False
+    density = link_density(st)
+    if st.score >= threshold and density < 0.35:
+        return True
+    if el.tag == "p" or (el.tag in {"div", "section"} and st.own >= st.text * 0.8):
+        return (st.own > 80 and density < 0.25) or (0 < st.own and density == 0 and st.punct > 0)
+    return False
+
+
+def choose_blocks(root: etree._Element, stats: dict[etree._Element, Stats]) -> list[etree._Element]:
+    """The main container plus siblings that continue the same text, in document order."""
+    best = score_candidates(root, stats)
+    if best is None:
+        return []
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    threshold = max(10.0, stats[best].score * 0.2)
+    chosen = []
+    for sibling in parent:
+        if not isinstance(sibling.tag, str):
+            continue
+        if sibling is best or _is_article_like(sibling, stats, threshold):
+            chosen.append(sibling)
+    return chosen
+
+
+@dataclass(slots=True)
+class _Para:
+    text: str
+    heading: bool
+
+
+class _Writer:
+    """Collects inline text into paragraphs; a block boundary ends the current paragraph."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.paras: list[_Para] = []
+        self.heading_depth = 0
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+
+    def flush(self) -> None:
+        if not self.parts:
+            return
+        raw = "".join(self.parts)
+        self.parts.clear()
+        lines = [_WS.sub(" ", line).strip() for line in raw.split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            self.paras.append(_Para(text, self.heading_depth > 0))
+
+    def drop_dangling_heading(self) -> None:
+        # A heading whose section was skipped ("Related articles") is furniture too.
+        if self.paras and self.paras[-1].heading and not self.parts:
+            self.paras.pop()
+
+
+def _skip(el: etree._Element, stats: dict[etree._Element, Stats], title_key: str | None) -> bool:
+    tag = el.tag
+    st = stats.get(el)
+    if st is None:
+        return False
+    if tag == "h1" and title_key is not None:
+        return normalise_key(" ".join("".join(el.itertext()).split())) == title_key
+    if st.text == 0:
+        return False
+    density = st.links / st.text
+    if tag in _LISTS or tag in {"div", "section", "table", "tr", "header"}:
+        # Lists and boxes that are mostly links: menus, related stories, tag lists.
+        return density > 0.5 or (density > 0.3 and st.text < 400 and st.punct < 3)
+    if tag in {"p", "li", "dd", "td", "blockquote", "h2", "h3", "h4", "h5", "h6"}:
+        return density > 0.65
+    return False
+
+
+_KEY = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_key(text: str) -> str:
+    return _KEY.sub(" ", text.casefold()).strip()
+
+
+def linearise(blocks: list[etree._Element], stats: dict[etree._Element, Stats], title: str | None) -> list[str]:
+    """Paragraph texts of ``blocks`` in document order."""
+    writer = _Writer()
+    title_key = normalise_key(title) if title else None
+    for block in blocks:
+        writer.flush()
+        stack: list[tuple[etree._Element, bool]] = [(block, False)]
+        while stack:
+            el, closing = stack.pop()
+            tag = el.tag
+            if closing:
+                if tag in BLOCK_TAGS:
+                    writer.flush()
+                    if tag in _HEADINGS:
+                        writer.heading_depth -= 1
+                if el is not block:
+                    writer.add(el.tail)
+                continue
+            if not isinstance(tag, str):
+                if el is not block:
+                    writer.add(el.tail)
+                continue
+            if el is not block and _skip(el, stats, title_key):
+                if tag in BLOCK_TAGS:
+                    writer.flush()
+                    writer.drop_dangling_heading()
+                writer.add(el.tail)
+                continue
+            if tag in BLOCK_TAGS:
+                writer.flush()
+                if tag in _HEADINGS:
+                    writer.heading_depth += 1
+            elif tag == "br":
+                writer.add("\n")
+            writer.add(el.text)
+            stack.append((el, True))
+            stack.extend((child, False) for child in reversed(el))
+        writer.flush()
+    # A trailing heading with nothing after it belongs to whatever box followed it.
+    while writer.paras and writer.paras[-1].heading:
+        writer.paras.pop()
+    return _dedupe([p.text for p in writer.paras])
+
+
+def _dedupe(paras: list[str]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for para in paras:
+        key = normalise_key(para)
+        if not key or (key in seen and len(key) > 20):
+            continue
+        seen.add(key)
+        out.append(para)
+    return out
+
+
+def baseline_paragraphs(root: etree._Element, stats: dict[etree._Element, Stats]) -> list[str]:
+    """Fallback: every paragraph-like block of the page that is not mostly links."""
+    out: list[str] = []
+    for el in root.iter("p", "blockquote", "pre", "li", "h2", "h3", "td", "dd"):
+        st = stats.get(el)
+        if st is None or st.own < _MIN_UNIT or link_density(st) > 0.5:
+            continue
+        text = " ".join("".join(el.itertext()).split())
+        if text:
+            out.append(text)
+    return _dedupe(out)
+
+
+def looks_like_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text))

@@ -1,0 +1,186 @@
+"""Parse the many ways pages write dates into ISO 8601.
+
+Only plausible publication dates are accepted (years 1990-2099) so that phone numbers, prices and
+ids do not turn into dates. Output is ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS][offset]`` keeping
+the page's own offset: the calendar day the outlet printed is what a reader expects.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+# Month names and common abbreviations in the languages news pages are mostly written in.
+_MONTH_WORDS: dict[int, str] = {
+    1: "january jan janvier janv januar jänner jaenner enero ene gennaio gen janeiro januari januar "
+    "stycznia styczeń styczen leden ledna январь января ianuarie tammikuu ocak",
+    2: "february feb février fevrier févr fevr februar febrero febbraio fevereiro fev februari luty "
+    "lutego únor února февраль февраля februarie helmikuu şubat",
+    3: "march mar mars märz maerz marzo março marco maart marzec marca březen března март марта martie "
+    "maaliskuu mart",
+    4: "april apr avril abril aprile kwiecień kwietnia duben dubna апрель апреля aprilie huhtikuu nisan",
+    5: "may mai mayo maggio maio mei maj maja květen května май мая toukokuu mayıs",
+    6: "june jun juin juni junio giugno giu junho czerwiec czerwca červen června июнь июня iunie "
+    "kesäkuu haziran",
+    7: "july jul juillet juil juli julio luglio lug julho lipiec lipca červenec července июль июля "
+    "iulie heinäkuu temmuz",
+    8: "august aug août aout agosto ago augustus sierpień sierpnia srpen srpna август августа "
+    "elokuu ağustos",
+    9: "september sep sept septembre setiembre septiembre settembre set setembro wrzesień września září "
+    "сентябрь сентября septembrie syyskuu eylül",
+    10: "october oct octobre oktober okt octubre ottobre ott outubro out październik października říjen "
+    "října октябрь октября octombrie lokakuu ekim",
+    11: "november nov novembre noviembre novembro listopad listopada ноябрь ноября noiembrie "
+    "marraskuu kasım",
+    12: "december dec décembre decembre déc dezember dez diciembre dic dicembre dezembro grudzień "
+    "grudnia prosinec prosince декабрь декабря decembrie joulukuu aralık",
+}
+MONTHS: dict[str, int] = {w: m for m, words in _MONTH_WORDS.items() for w in words.split()}
+_MONTH_ALT = "|".join(sorted((re.escape(w) for w in MONTHS), key=len, reverse=True))
+
+_ISO = re.compile(
+    r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?",
+    re.I,
+)
+_COMPACT = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?(?!\d)")
+_SLASH_YMD = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
+_DMY = re.compile(r"(?<![\d.])(\d{1,2})\s?[./-]\s?(\d{1,2})\s?[./-]\s?(\d{4}|\d{2})(?![\d])")
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?<!\w)(\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+)?({_MONTH_ALT})\.?,?\s*(?:de\s+)?(\d{{4}})(?!\d)",
+    re.I,
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)",
+    re.I,
+)
+_TIME_AFTER = re.compile(r"^[,\s]*(?:[-|–@,]|um|at|à|a las|alle|às|o)?\s*(\d{1,2})[:h.](\d{2})(?!\d)", re.I)
+_URL_DATE = re.compile(
+    r"(?<![\d])(20\d{2}|19\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?![\d])|(?<![\d])(20\d{2})(\d{2})(\d{2})(?![\d])"
+)
+_URL_YEAR_MONTH = re.compile(r"/(20\d{2}|19\d{2})/(\d{1,2})/(?!\d)")
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    if not (1990 <= year <= 2099 and 1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    try:
+        datetime(year, month, day)  # noqa: DTZ001 - only validates the calendar day
+    except ValueError:
+        return False
+    return True
+
+
+def _fmt(year: int, month: int, day: int, hour: int | None = None, minute: int | None = None,
+         second: int | None = None, tz: str | None = None) -> str:  # fmt: skip
+    out = f"{year:04d}-{month:02d}-{day:02d}"
+    if hour is not None and minute is not None and hour < 24 and minute < 60:
+        out += f"T{hour:02d}:{minute:02d}"
+        if second is not None and second < 60:
+            out += f":{second:02d}"
+        if tz:
+            tz = tz.upper()
+            if tz in {"Z", "UTC", "GMT"}:
+                out += "Z"
+            else:
+                digits = tz[1:].replace(":", "")
+                out += f"{tz[0]}{digits[:2]}:{digits[2:4]}"
+    return out
+
+
+def parse_date(value: str | None, *, allow_numeric_dmy: bool = True) -> str | None:
+    """An ISO 8601 string for the first plausible date in ``value``, else ``None``."""
+    if not value:
+        return None
+    value = value.strip()[:200]
+    if not value:
+        return None
+    if value.isdigit() and len(value) in (10, 13):
+        seconds = int(value[:10])
+        stamp = datetime.fromtimestamp(seconds, tz=UTC)
+        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ") if 1990 <= stamp.year <= 2099 else None
+    match = _ISO.search(value)
+    if match:
+        y, mo, d = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        if _valid(y, mo, d):
+            hour = int(match.group(4)) if match.group(4) else None
+            minute = int(match.group(5)) if match.group(5) else None
+            second = int(match.group(6)) if match.group(6) else None
+            return _fmt(y, mo, d, hour, minute, second, match.group(7))
+    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
+        match = pattern.search(value)
+        if match:
+            if order == "dmy":
+                d, mo, y = int(match.group(1)), MONTHS[match.group(2).lower()], int(match.group(3))
+            else:
+                mo, d, y = MONTHS[match.group(1).lower()], int(match.group(2)), int(match.group(3))
+            if _valid(y, mo, d):
+                return _with_time(value[match.end() :], y, mo, d)
+    match = _SLASH_YMD.search(value)
+    if match:
+        y, mo, d = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        if _valid(y, mo, d):
+            return _with_time(value[match.end() :], y, mo, d)
+    if allow_numeric_dmy:
+        match = _DMY.search(value)
+        if match:
+            a, b, y = int(match.group(1)), int(match.group(2)), int(match.group(3))
+            if y < 100:
+                y += 2000
+            # Day first is the norm outside the US; fall back to month first only when forced.
+            if _valid(y, b, a):
+                return _with_time(value[match.end() :], y, b, a)
+            if _valid(y, a, b):
+                return _with_time(value[match.end() :], y, a, b)
+    match = _COMPACT.search(value)
+    if match:
+        y, mo, d = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        if _valid(y, mo, d):
+            hour = int(match.group(4)) if match.group(4) else None
+            minute = int(match.group(5)) if match.group(5) else None
+            return _fmt(y, mo, d, hour, minute)
+    return None
+
+
+def _with_time(rest: str, y: int, mo: int, d: int) -> str:
+    match = _TIME_AFTER.match(rest[:30])
+    if match:
+        return _fmt(y, mo, d, int(match.group(1)), int(match.group(2)))
+    return _fmt(y, mo, d)
+
+
+def date_from_url(url: str | None) -> str | None:
+    """A ``YYYY-MM-DD`` day encoded in a URL path (``/2019/10/16/``, ``-20191016-``), if any."""
+    if not url:
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    path = path.split("://", 1)[-1]
+    path = path[path.find("/") :] if "/" in path else ""
+    for match in _URL_DATE.finditer(path):
+        groups = [g for g in match.groups() if g]
+        y, mo, d = (int(g) for g in groups[:3])
+        if _valid(y, mo, d):
+            return _fmt(y, mo, d)
+    return None
+
+
+def month_from_url(url: str | None) -> tuple[int, int] | None:
+    """``(year, month)`` from a ``/2019/10/`` style path, for checking candidate dates."""
+    if not url:
+        return None
+    match = _URL_YEAR_MONTH.search(url)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return int(match.group(1)), int(match.group(2))
+    return None
+
+
+def month_day(text: str) -> tuple[int, int] | None:
+    """``(month, day)`` from a yearless date such as ``May 11`` or ``11 May``."""
+    text = text.strip().rstrip(".")
+    match = re.fullmatch(rf"({_MONTH_ALT})\.?\s+(\d{{1,2}})", text, re.I)
+    if match:
+        return MONTHS[match.group(1).lower()], int(match.group(2))
+    match = re.fullmatch(rf"(\d{{1,2}})\.?\s+({_MONTH_ALT})", text, re.I)
+    if match:
+        return MONTHS[match.group(2).lower()], int(match.group(1))
+    return None

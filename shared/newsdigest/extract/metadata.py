@@ -1,0 +1,229 @@
+"""Page metadata from ``<meta>``, ``<link>``, ``<time>``, microdata and byline markup.
+
+Collected from the whole, unpruned tree (bylines and dates live in the very furniture that main-text
+extraction later removes). Each field has an ordered list of sources; the first usable value wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from newsdigest.extract.authors import clean_authors
+from newsdigest.extract.boilerplate import class_id, tokens
+from newsdigest.extract.dates import parse_date
+from newsdigest.extract.dom import attr, text_of
+
+_PUBLISHED_KEYS = (
+    "article:published_time", "og:article:published_time", "og:published_time", "article:published",
+    "datepublished", "publishdate", "publish-date", "publish_date", "published_time", "published-date",
+    "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date",
+    "dcterms.date", "dc.date.created", "dcterms.created", "citation_publication_date", "citation_date",
+    "date", "article.published", "article_date_original", "originalpublicationdate", "creation_date",
+    "cxenseparse:recs:publishtime", "live_date", "release_date", "og:pubdate", "displaydate",
+    "weibo:article:create_at", "bt:pubdate", "article.created", "created",
+)  # fmt: skip
+_MODIFIED_KEYS = (
+    "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified", "lastmod",
+    "last-modified", "dc.date.modified", "dcterms.modified", "modified", "article.updated", "revised",
+)  # fmt: skip
+_AUTHOR_KEYS = (
+    "author", "article:author", "og:article:author", "dc.creator", "dcterms.creator", "parsely-author",
+    "sailthru.author", "byl", "citation_author", "cxenseparse:author", "author_name", "article.author",
+    "twitter:data1:author",
+)  # fmt: skip
+_TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "dcterms.title", "title", "headline", "parsely-title")
+_SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher")
+_DESC_KEYS = ("og:description", "description", "twitter:description", "dc.description")
+_TAG_KEYS = ("article:tag", "og:article:tag", "news_keywords", "keywords", "parsely-tags", "sailthru.tags")
+_SECTION_KEYS = ("article:section", "og:article:section", "section", "parsely-section", "category")
+_LANG_KEYS = ("content-language", "language", "og:locale", "dc.language", "lang", "locale")
+_DATE_WORDS = frozenset(
+    "date datum time timestamp published publish pubdate posted created fecha data datetime dateline "
+    "meta byline info".split()
+)
+_AUTHOR_WORDS = frozenset("author authors byline autor auteur autore writer reporter creator".split())
+_SKIP_DATE_WORDS = frozenset("comment comments modified updated update reply footer copyright".split())
+
+
+@dataclass
+class PageMeta:
+    metas: dict[str, list[str]] = field(default_factory=dict)
+    title_tag: str | None = None
+    h1: list[str] = field(default_factory=list)
+    canonical: str | None = None
+    html_lang: str | None = None
+    jsonld_blocks: list[str] = field(default_factory=list)
+    time_published: str | None = None
+    text_published: str | None = None
+    itemprop_authors: list[str] = field(default_factory=list)
+    byline_authors: list[str] = field(default_factory=list)
+    og_type: str | None = None
+
+    def first(self, keys: tuple[str, ...]) -> str | None:
+        for key in keys:
+            for value in self.metas.get(key, ()):
+                if value:
+                    return value
+        return None
+
+    def all(self, keys: tuple[str, ...]) -> list[str]:
+        return [v for key in keys for v in self.metas.get(key, ()) if v]
+
+
+def collect(root: etree._Element, url: str | None) -> PageMeta:
+    """One pass over the unpruned tree gathering every metadata source we use."""
+    meta = PageMeta()
+    html_lang = root.get("lang") or root.get("xml:lang")
+    meta.html_lang = html_lang.strip() if html_lang else None
+    first_time: str | None = None
+    for el in root.iter("meta", "link", "title", "h1", "script", "time"):
+        tag = el.tag
+        if tag == "meta":
+            key = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "")
+            content = el.get("content")
+            if key and content is not None:
+                meta.metas.setdefault(key.strip().lower(), []).append(" ".join(content.split()))
+        elif tag == "link":
+            rel = (el.get("rel") or "").lower().split()
+            if "canonical" in rel and meta.canonical is None and el.get("href"):
+                href = attr(el, "href")
+                meta.canonical = urljoin(url, href) if url else href
+        elif tag == "title":
+            if meta.title_tag is None:
+                meta.title_tag = text_of(el) or None
+        elif tag == "h1":
+            text = text_of(el)
+            if text and len(meta.h1) < 5:
+                meta.h1.append(text)
+        elif tag == "script":
+            if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
+                meta.jsonld_blocks.append(el.text)
+        elif tag == "time" and first_time is None:
+            value = el.get("datetime") or el.get("content") or text_of(el)
+            if not _in_skipped_box(el):
+                first_time = parse_date(value)
+    meta.time_published = first_time
+    meta.og_type = meta.first(("og:type",))
+    _microdata_and_bylines(root, meta)
+    return meta
+
+
+def _in_skipped_box(el: etree._Element) -> bool:
+    """Dates inside comment threads or 'updated' labels are not the publication date."""
+    node: etree._Element | None = el
+    depth = 0
+    while node is not None and depth < 6:
+        words = set(tokens(class_id(node)))
+        if words & _SKIP_DATE_WORDS:
+            return True
+        node = node.getparent()
+        depth += 1
+    return False
+
+
+def _microdata_and_bylines(root: etree._Element, meta: PageMeta) -> None:
+    byline_seen = 0
+    date_seen = 0
+    for el in root.iter(etree.Element):
+        if not isinstance(el.tag, str):
+            continue
+        prop = el.get("itemprop")
+        if prop:
+            prop_l = prop.lower()
+            if prop_l == "author" or prop_l == "creator":
+                name_el = next((c for c in el.iter() if (c.get("itemprop") or "").lower() == "name"), None)
+                value = (name_el.get("content") if name_el is not None else None) or (
+                    text_of(name_el) if name_el is not None else (el.get("content") or text_of(el))
+                )
+                if value:
+                    meta.itemprop_authors.append(value)
+            elif prop_l in {"datepublished", "datecreated"} and meta.text_published is None:
+                value = el.get("content") or el.get("datetime") or text_of(el)
+                meta.metas.setdefault("datepublished", []).append(value)
+            continue
+        if el.tag in {"script", "style", "head", "meta", "link"}:
+            continue
+        cls = class_id(el)
+        if not cls:
+            if el.tag == "a" and "author" in (el.get("rel") or "").lower().split():
+                text = text_of(el)
+                if text:
+                    meta.byline_authors.append(text)
+            continue
+        words = set(tokens(cls))
+        if byline_seen < 3 and words & _AUTHOR_WORDS and el.tag not in {"body", "html", "article", "main"}:
+            text = text_of(el)
+            if 2 < len(text) < 200:
+                meta.byline_authors.append(text)
+                byline_seen += 1
+        if date_seen < 5 and meta.text_published is None and words & _DATE_WORDS and not words & _SKIP_DATE_WORDS:
+            text = text_of(el)
+            if 5 < len(text) < 120:
+                date_seen += 1
+                found = parse_date(text)
+                if found:
+                    meta.text_published = found
+
+
+def published(meta: PageMeta) -> str | None:
+    for value in meta.all(_PUBLISHED_KEYS):
+        found = parse_date(value)
+        if found:
+            return found
+    return None
+
+
+def modified(meta: PageMeta) -> str | None:
+    for value in meta.all(_MODIFIED_KEYS):
+        found = parse_date(value)
+        if found:
+            return found
+    return None
+
+
+def meta_authors(meta: PageMeta, site_name: str | None) -> list[str]:
+    for source in (meta.all(_AUTHOR_KEYS), meta.itemprop_authors, meta.byline_authors):
+        names = clean_authors(source, site_name)
+        if names:
+            return names
+    return []
+
+
+def site_name(meta: PageMeta) -> str | None:
+    return meta.first(_SITE_KEYS)
+
+
+def description(meta: PageMeta) -> str | None:
+    return meta.first(_DESC_KEYS)
+
+
+def title_candidates(meta: PageMeta) -> list[str]:
+    return meta.all(_TITLE_KEYS)
+
+
+def tags(meta: PageMeta) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in meta.all(_TAG_KEYS):
+        for part in re.split(r"[,;]", value):
+            tag = part.strip()
+            if tag and tag.lower() not in seen and len(tag) < 80:
+                seen.add(tag.lower())
+                out.append(tag)
+    return out[:30]
+
+
+def section(meta: PageMeta) -> str | None:
+    return meta.first(_SECTION_KEYS)
+
+
+def declared_language(meta: PageMeta) -> str | None:
+    return meta.html_lang or meta.first(_LANG_KEYS)
+
+
+def canonical_url(meta: PageMeta) -> str | None:
+    return meta.canonical or meta.first(("og:url",))

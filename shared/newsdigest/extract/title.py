@@ -1,0 +1,99 @@
+"""Pick the article title and strip the site-name decorations pages add to it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# Separators between the headline and the site/section names: spaced dashes, pipes, etc.
+_SEPARATORS = re.compile(r"\s+[-–—|·•»«/]\s+|\s*\|\s*|\s+::\s+")
+_KEY = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _key(text: str) -> str:
+    return _KEY.sub("", text.casefold())
+
+
+def _site_keys(site_name: str | None, url: str | None) -> set[str]:
+    keys: set[str] = set()
+    if site_name:
+        keys.add(_key(site_name))
+    if url:
+        host = urlsplit(url).hostname or ""
+        parts = [p for p in host.split(".") if p not in {"www", "m", "amp", "mobile"}]
+        if len(parts) >= 2:
+            keys.add(_key(parts[-2]))
+            keys.add(_key("".join(parts[-2:])))
+        keys.update(_key(p) for p in parts[:-1] if len(p) > 3)
+    keys.discard("")
+    return keys
+
+
+def _is_site_part(part: str, site_keys: set[str]) -> bool:
+    key = _key(part)
+    if not key:
+        return True
+    return any(key == s or (len(s) >= 4 and (s in key or key in s) and len(key) <= 2 * len(s) + 6)
+               for s in site_keys)  # fmt: skip
+
+
+def clean_title(raw: str | None, *, site_name: str | None = None, url: str | None = None,
+                headings: list[str] | None = None) -> str | None:  # fmt: skip
+    """``raw`` without " - Site" / "Site | " decorations; a matching ``<h1>`` settles ambiguity."""
+    if not raw:
+        return None
+    raw = " ".join(raw.split())
+    if not raw:
+        return None
+    headings = headings or []
+    heading_keys = {_key(h): h for h in headings if h}
+    if _key(raw) in heading_keys:
+        return raw
+    parts = [p for p in _SEPARATORS.split(raw) if p and p.strip()]
+    if len(parts) == 1:
+        return raw
+    # A heading equal to a run of the parts is the intended title.
+    for i in range(len(parts)):
+        for j in range(len(parts), i, -1):
+            if (i, j) == (0, len(parts)):
+                continue
+            joined = _key("".join(parts[i:j]))
+            if joined in heading_keys and len(joined) > 3:
+                return heading_keys[joined]
+    site_keys = _site_keys(site_name, url)
+    kept = [p for p in parts if not _is_site_part(p, site_keys)]
+    if not kept:
+        return raw
+    if len(kept) < len(parts):
+        # Rebuild from the original to keep the author's own separators between the kept parts.
+        return _rejoin(raw, kept)
+    # No part names the site: drop short trailing parts (section/site names) after a longer headline.
+    first = kept[0]
+    if len(kept) >= 2 and len(first.split()) >= 3 and all(len(p.split()) <= 3 for p in kept[1:]):
+        return first.strip()
+    if len(kept) >= 2 and len(kept[-1].split()) >= 3 and all(len(p.split()) <= 3 for p in kept[:-1]):
+        return kept[-1].strip()
+    return raw
+
+
+def _rejoin(raw: str, kept: list[str]) -> str:
+    start = raw.find(kept[0])
+    end_part = kept[-1]
+    end = raw.rfind(end_part) + len(end_part)
+    if 0 <= start < end:
+        return raw[start:end].strip()
+    return " - ".join(kept)
+
+
+def choose_title(candidates: list[str], *, site_name: str | None, url: str | None,
+                 headings: list[str]) -> str | None:  # fmt: skip
+    """The first candidate that cleans to something, preferring one confirmed by a heading."""
+    cleaned = [c for c in (clean_title(raw, site_name=site_name, url=url, headings=headings)
+                           for raw in candidates) if c]  # fmt: skip
+    heading_keys = {_key(h) for h in headings}
+    for title in cleaned:
+        if _key(title) in heading_keys:
+            return title
+    if cleaned:
+        return cleaned[0]
+    return headings[0] if headings else None
