@@ -22,6 +22,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Browsers strip these at the ends; inside a URL they have no business and could split a request.
 _C0_OR_SPACE = "".join(chr(c) for c in range(0x21)) + "\x7f"
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*$")
 _HOSTNAME_RE = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*$")
 # Characters left as they are when re-quoting path and query; everything else is percent-encoded.
 _SAFE_TARGET = "/%:@!$&'()*+,;=-._~?"
@@ -103,6 +104,8 @@ def parse_url(url: str) -> ParsedURL:
     if not sep:
         raise _bad("URL has no scheme")
     scheme = scheme.lower()
+    if not _SCHEME_RE.match(scheme):
+        raise _bad("URL has no valid scheme")
     if scheme not in ALLOWED_SCHEMES:
         raise FetchError(f"scheme {scheme[:20]!r} is not allowed", reason="scheme_not_allowed")
     if any(ch in _C0_OR_SPACE for ch in url):
@@ -110,7 +113,10 @@ def parse_url(url: str) -> ParsedURL:
     if "\\" in url:
         # WHATWG reads "\" as "/" in http(s) URLs while urllib does not: refuse the ambiguity.
         raise _bad("URL contains a backslash")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise _bad(f"unparseable URL: {exc}") from exc
     if not url[len(scheme) + 1 :].startswith("//") or not parts.netloc:
         raise _bad("URL has no host")
     netloc = parts.netloc
