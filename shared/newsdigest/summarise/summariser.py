@@ -1,43 +1,80 @@
-"""First-cut summariser: enough for the pipeline to run (improved under the summarisation issue)."""
+"""The public entry point: :func:`summarise` text into a :class:`~newsdigest.models.Summary`."""
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 from newsdigest.errors import SummariseError
 from newsdigest.models import Summary
+from newsdigest.summarise.document import Document
+from newsdigest.summarise.languages import resolve_language
+from newsdigest.summarise.length import LengthPlan, resolve_length
+from newsdigest.summarise.methods import canonical_method, check_available, ranker_for
+from newsdigest.summarise.sentences import splitter_for
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(]?[A-Z0-9])")
-_WORD = re.compile(r"\w+", re.UNICODE)
 
-
-class _OfflineTokenizer:
-    """sumy tokenizer protocol without NLTK's punkt data (nothing may download at run time)."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-
-    def to_sentences(self, paragraph: str) -> list[str]:
-        return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
-
-    def to_words(self, sentence: str) -> list[str]:
-        return _WORD.findall(sentence)
+def _select(ranking: list[int], plan: LengthPlan, word_counts: tuple[int, ...]) -> list[int]:
+    """Best-ranked sentences within the plan, in document order."""
+    if plan.words is None:
+        return sorted(ranking[: plan.sentences])
+    chosen: list[int] = []
+    used = 0
+    for index in ranking:
+        if used + word_counts[index] <= plan.words:
+            chosen.append(index)
+            used += word_counts[index]
+    if not chosen:
+        # Sentences are never cut, so a budget below the best sentence still yields that sentence.
+        chosen = [ranking[0]]
+    return sorted(chosen)
 
 
 def summarise(
-    text: str, *, language: str | None = "english", sentences: int | None = None, method: str = "lexrank"
+    text: str,
+    *,
+    language: str | None = None,
+    method: str = "default",
+    sentences: int | None = None,
+    ratio: float | None = None,
+    words: int | None = None,
+    title: str | None = None,
 ) -> Summary:
-    from sumy.nlp.stemmers import Stemmer
-    from sumy.parsers.plaintext import PlaintextParser
-    from sumy.summarizers.lex_rank import LexRankSummarizer
-    from sumy.utils import get_stop_words
+    """Extractive summary of ``text``: whole sentences of it, in document order.
 
-    if not text or not text.strip():
+    ``language`` is an ISO 639-1 code or a sumy language name (None: English); ``method`` is
+    "default", "lead" or a sumy algorithm name; the length is a sentence count, a ratio of the
+    article's sentences or a word budget (at most one; none: a default scaled to the article).
+    ``title``, when known, lets methods favour sentences about the headline's subject.
+    """
+    if not isinstance(text, str) or not text.strip():
         raise SummariseError("cannot summarise empty text", reason="empty_text")
-    lang = language or "english"
-    count = sentences or 3
-    parser = PlaintextParser.from_string(text, _OfflineTokenizer(lang))
-    summariser = LexRankSummarizer(Stemmer(lang))
-    summariser.stop_words = get_stop_words(lang)
-    chosen = [str(s) for s in summariser(parser.document, count)]
-    return Summary(sentences=chosen, method=method, language=lang, parameters={"sentences": count})
+    name = canonical_method(method)
+    profile = resolve_language(language)
+    paragraphs = tuple(tuple(p) for p in splitter_for(profile.name).paragraphs(text))
+    document = Document(paragraphs=paragraphs, profile=profile, title=(title or "").strip() or None)
+    total = len(document.sentences)
+    if total == 0:
+        raise SummariseError("cannot summarise text without sentences", reason="empty_text")
+    plan = resolve_length(total, sentences=sentences, ratio=ratio, words=words)
+    check_available(name)
+
+    notes = [profile.note] if profile.note else []
+    parameters: dict[str, Any] = {**plan.parameters(), "total_sentences": total}
+    if plan.words is None and plan.sentences >= total:
+        chosen = list(range(total))
+        if plan.basis != "default":
+            notes.append(f"the text has only {total} sentence(s); all are returned")
+    else:
+        ranking = ranker_for(name)(document)
+        chosen = _select(ranking, plan, document.word_counts)
+    parameters["selected_sentences"] = len(chosen)
+    parameters["selected_words"] = sum(document.word_counts[i] for i in chosen)
+    if title:
+        parameters["title"] = True
+    return Summary(
+        sentences=[document.sentences[i] for i in chosen],
+        method=name,
+        language=profile.name,
+        parameters=parameters,
+        note="; ".join(notes) or None,
+    )

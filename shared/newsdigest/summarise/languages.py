@@ -1,0 +1,170 @@
+"""Which language the summariser works in: names, stemmers and stop words.
+
+sumy names languages in lower-case English ("english", "german"). Callers may also pass ISO 639-1
+codes, so the codes are mapped here by a small hand-written table: sumy's own lookup goes through
+``pycountry``, whose import alone costs more than 0.1 s of cold start.
+
+Stemmers come from the ``snowballstemmer`` package (the Snowball project's pure-Python stemmers for the
+same languages sumy stems) because sumy's stemmer module imports NLTK on import. Stop words are
+sumy's own lists, read as package data without importing sumy's modules; for the stemmed languages
+sumy ships no list for, :mod:`newsdigest.summarise.stopwords` supplies one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from newsdigest.summarise.stopwords import EXTRA_STOP_WORDS
+
+Stemmer = Callable[[str], str]
+
+#: ISO 639-1 code -> sumy language name, for every language sumy can tokenise or stem.
+ISO_CODES: dict[str, str] = {
+    "ar": "arabic",
+    "cs": "czech",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "he": "hebrew",
+    "hu": "hungarian",
+    "it": "italian",
+    "ja": "japanese",
+    "ko": "korean",
+    "nb": "norwegian",
+    "nl": "dutch",
+    "nn": "norwegian",
+    "no": "norwegian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sk": "slovak",
+    "sv": "swedish",
+    "uk": "ukrainian",
+    "zh": "chinese",
+}
+
+#: sumy language name -> Snowball algorithm. Slovak borrows the Czech stemmer, as sumy does.
+_SNOWBALL: dict[str, str] = {
+    "arabic": "arabic",
+    "czech": "czech",
+    "danish": "danish",
+    "dutch": "dutch",
+    "english": "english",
+    "finnish": "finnish",
+    "french": "french",
+    "german": "german",
+    "greek": "greek",
+    "hungarian": "hungarian",
+    "italian": "italian",
+    "norwegian": "norwegian",
+    "polish": "polish",
+    "portuguese": "portuguese",
+    "romanian": "romanian",
+    "russian": "russian",
+    "slovak": "czech",
+    "spanish": "spanish",
+    "swedish": "swedish",
+}
+
+#: Languages sumy supports without a stemmer (it lower-cases words only); they are written without
+#: inflection worth stripping or need segmenters sumy loads from optional packages.
+_UNSTEMMED = frozenset({"chinese", "japanese", "korean", "hebrew"})
+
+#: Every language the summariser handles natively.
+SUPPORTED: frozenset[str] = frozenset(_SNOWBALL) | _UNSTEMMED | {"ukrainian"}
+
+#: Name used when the requested language is not supported: no stemmer and no stop words.
+NEUTRAL = "neutral"
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageProfile:
+    """What the tokenizer and the scorers need to know about one language."""
+
+    name: str  # sumy language name, or NEUTRAL
+    stemmer: Stemmer
+    stop_words: frozenset[str]
+    note: str | None = None  # set when the requested language could not be honoured
+
+
+def normalise_language_name(language: str | None) -> str:
+    """Map None, an ISO 639-1 code or a sumy name to a lower-case sumy name (which may be unsupported)."""
+    if language is None or not language.strip():
+        return "english"
+    key = language.strip().lower().replace("_", "-")
+    # Region subtags ("en-GB", "pt-BR") do not change stemming or sentence rules.
+    primary = key.split("-", 1)[0]
+    if primary in ISO_CODES:
+        return ISO_CODES[primary]
+    return key
+
+
+def _lower(word: str) -> str:
+    return word.lower()
+
+
+@lru_cache(maxsize=None)
+def _snowball_stemmer(algorithm: str) -> Stemmer:
+    import snowballstemmer
+
+    stem_word = snowballstemmer.stemmer(algorithm).stemWord
+    # Articles repeat words a lot and stemming is the costliest step per word in pure Python.
+    cached: Stemmer = lru_cache(maxsize=65536)(lambda word: stem_word(word.lower()))
+    return cached
+
+
+def _ukrainian_stemmer() -> Stemmer | None:
+    # Snowball has no Ukrainian stemmer; sumy's own one is used. Importing it loads NLTK (sumy's stemmer
+    # package imports it), a cost paid only for Ukrainian text.
+    try:
+        from sumy.nlp.stemmers.ukrainian import stem_word
+    except ImportError:
+        return None
+    fn: Stemmer = lru_cache(maxsize=65536)(lambda word: stem_word(word.lower()))
+    return fn
+
+
+@lru_cache(maxsize=None)
+def stop_words(name: str) -> frozenset[str]:
+    """sumy's stop-word list for ``name``, else ours, else an empty set."""
+    try:
+        data = resources.files("sumy").joinpath("data", "stopwords", f"{name}.txt").read_bytes()
+    except (FileNotFoundError, ModuleNotFoundError, OSError):
+        return EXTRA_STOP_WORDS.get(name, frozenset())
+    words = frozenset(w.strip().lower() for w in data.decode("utf-8").splitlines() if w.strip())
+    return words | EXTRA_STOP_WORDS.get(name, frozenset())
+
+
+@lru_cache(maxsize=64)
+def resolve_language(language: str | None) -> LanguageProfile:
+    """The profile for ``language``; unsupported languages get a language-neutral profile and a note."""
+    name = normalise_language_name(language)
+    if name not in SUPPORTED:
+        return LanguageProfile(
+            name=NEUTRAL,
+            stemmer=_lower,
+            stop_words=frozenset(),
+            note=(
+                f"language {language!r} is not supported; used language-neutral tokenisation "
+                "without stemming or stop words"
+            ),
+        )
+    note = None
+    stemmer: Stemmer | None
+    if name in _SNOWBALL:
+        stemmer = _snowball_stemmer(_SNOWBALL[name])
+    elif name == "ukrainian":
+        stemmer = _ukrainian_stemmer()
+        if stemmer is None:
+            note = "the Ukrainian stemmer could not be loaded; words were not stemmed"
+    else:
+        stemmer = None
+    return LanguageProfile(name=name, stemmer=stemmer or _lower, stop_words=stop_words(name), note=note)

@@ -1,0 +1,62 @@
+"""The summarisation methods selectable by name, each returning a ranking of sentence indices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from newsdigest.errors import SummariseError
+from newsdigest.summarise.document import Document
+from newsdigest.summarise.sumy_methods import SUMY_CLASSES, rank_with_sumy, require_numpy
+
+Ranker = Callable[[Document], list[int]]
+
+DEFAULT_METHOD = "default"
+LEAD_METHOD = "lead"
+
+#: Every valid method name: ours, the lead baseline and each sumy algorithm.
+METHODS: tuple[str, ...] = (DEFAULT_METHOD, LEAD_METHOD, *SUMY_CLASSES)
+
+#: Accepted spellings beyond the canonical names (sumy's class-like names, separators).
+_ALIASES = {
+    "lex_rank": "lexrank",
+    "lex-rank": "lexrank",
+    "text_rank": "textrank",
+    "text-rank": "textrank",
+    "sum_basic": "sumbasic",
+    "sum-basic": "sumbasic",
+    "kl-sum": "kl",
+    "klsum": "kl",
+    "lead-3": "lead",
+    "lead3": "lead",
+}
+
+
+def canonical_method(method: str) -> str:
+    """The canonical name for ``method``; :class:`SummariseError` listing valid names otherwise."""
+    key = method.strip().lower() if isinstance(method, str) else ""
+    key = _ALIASES.get(key, key)
+    if key not in METHODS:
+        raise SummariseError(
+            f"unknown summarisation method {method!r}; valid methods: {', '.join(METHODS)}",
+            reason="unknown_method",
+        )
+    return key
+
+
+def check_available(method: str) -> None:
+    """Raise :class:`SummariseError` when ``method`` needs a package that is not installed."""
+    require_numpy(method)
+
+
+def _rank_lead(document: Document) -> list[int]:
+    return list(range(len(document.sentences)))
+
+
+def ranker_for(method: str) -> Ranker:
+    if method == DEFAULT_METHOD:
+        from newsdigest.summarise.default import rank_default
+
+        return rank_default
+    if method == LEAD_METHOD:
+        return _rank_lead
+    return lambda document: rank_with_sumy(method, document)

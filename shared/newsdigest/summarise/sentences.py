@@ -1,0 +1,153 @@
+"""Offline, rule-based sentence splitter for news text.
+
+NLTK's punkt models must be downloaded at run time, which Lambda cannot do, so sentences are found by
+rules: a terminator (``.``, ``!``, ``?``, ``…``; ``;`` in Greek; ``。！？`` without a following
+space) followed by whitespace and something that can open a sentence (an upper-case or caseless
+letter, a digit, or an opening quote/bracket/dash before one). A full stop is then vetoed when it
+belongs to a title ("Mr."), an initial ("V. Stiviano"), an abbreviation ("U.S.", "Inc.", "z.B.",
+"т.е."), a German-style ordinal ("am 3. Oktober") or a wire-service dateline
+("MOSCOW, May 11. /TASS/. ...") -- unless the next word is one that usually opens a sentence.
+
+Sentences are returned whitespace-normalised (runs of whitespace collapsed to one space), so each is
+a verbatim substring of the input up to whitespace.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from newsdigest.summarise.abbreviations import ABBREVIATIONS, ORDINAL_DOT, TITLES
+from newsdigest.summarise.languages import stop_words
+
+_CLOSERS = "\"'”’»)\\]」』）›"
+_OPENERS = "\"'“‘«„‚([¿¡—–‹「『（-"
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_LINE_TERMINATED = re.compile(rf"[.!?…;;؟。！？:][{re.escape(_CLOSERS)}]*$")
+# Abbreviations made of one- or two-letter parts: "U.S", "a.m", "z.B", "т.е", "f.eks" (final dot cut).
+_DOTTED = re.compile(r"^(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,3}$")
+# The agency part of a wire dateline: "/TASS/", "/ТАСС/".
+_AGENCY = re.compile(r"^/[^/\s]{2,20}/$")
+_STRIP_OPENERS = re.compile(rf"^[{re.escape(_OPENERS)}]+")
+_FIRST_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=None)
+def _boundary_pattern(language: str) -> re.Pattern[str]:
+    ends = ".!?…؟"
+    if language == "greek":
+        ends += ";;"  # the Greek question mark (U+037E) and the semicolon used for it
+    closers = re.escape(_CLOSERS)
+    # French and Russian set closing guillemets off with a space: « Nous gagnerons. » Le ...
+    return re.compile(rf"[{re.escape(ends)}]+(?:[{closers}]|\s[»›”])*(?=\s)|[。！？]+[{closers}]*")
+
+
+def _opens_sentence(rest: str) -> bool:
+    """Whether ``rest`` (text after a candidate boundary, spaces stripped) can start a sentence."""
+    for char in rest[:6]:
+        if char in _OPENERS or char.isspace():
+            continue
+        if char.isdigit():
+            return True
+        if char.isalpha():
+            # Caseless scripts (Arabic, Hebrew, CJK) have neither case: any letter may open a sentence.
+            return char.isupper() or not char.islower()
+        return False
+    return False
+
+
+class SentenceSplitter:
+    """Splits paragraphs of one language into sentences; cheap to build, cached per language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._boundary = _boundary_pattern(language)
+        self._titles = TITLES.get(language, frozenset())
+        self._abbreviations = ABBREVIATIONS.get(language, frozenset())
+        self._ordinal_dot = language in ORDINAL_DOT
+        # A word that usually opens a sentence tells "U.S. The" (a break) from "U.S. President".
+        self._starters = stop_words(language)
+
+    def paragraphs(self, text: str) -> list[list[str]]:
+        """Sentences of each non-empty paragraph; paragraphs are separated by blank lines."""
+        result = []
+        for block in _PARAGRAPH_BREAK.split(text.strip()):
+            sentences = self.split(block)
+            if sentences:
+                result.append(sentences)
+        return result
+
+    def split(self, paragraph: str) -> list[str]:
+        """Sentences of one paragraph (single line breaks inside it are treated as spaces, except
+        after an unterminated line followed by a sentence start, as after a heading)."""
+        sentences: list[str] = []
+        chunk: list[str] = []
+        lines = [line.strip() for line in paragraph.splitlines()]
+        lines = [line for line in lines if line]
+        for i, line in enumerate(lines):
+            chunk.append(line)
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            if nxt is None or (not _LINE_TERMINATED.search(line) and _opens_sentence(nxt)):
+                sentences.extend(self._split_chunk(" ".join(" ".join(chunk).split())))
+                chunk = []
+        return sentences
+
+    def _split_chunk(self, text: str) -> list[str]:
+        sentences = []
+        start = 0
+        for match in self._boundary.finditer(text):
+            end = match.end()
+            rest = text[end:].lstrip()
+            if not rest:
+                break
+            if self._is_boundary(text[start : match.start()], match.group(), rest):
+                sentence = text[start:end].strip()
+                if sentence:
+                    sentences.append(sentence)
+                start = end
+        tail = text[start:].strip()
+        if tail:
+            sentences.append(tail)
+        return sentences
+
+    def _is_boundary(self, before: str, terminator: str, rest: str) -> bool:
+        if terminator[0] in "。！？":
+            return True
+        if not _opens_sentence(rest):
+            return False
+        if terminator != ".":
+            # "!", "?", an ellipsis, or a full stop inside closing quotes/brackets: "... home." He
+            return True
+        token = _STRIP_OPENERS.sub("", before.rsplit(None, 1)[-1]) if before.strip() else ""
+        if not token:
+            return True
+        if _AGENCY.match(token):
+            return False
+        low = token.lower()
+        if low in self._titles:
+            return False
+        ambiguous = (
+            low in self._abbreviations
+            or _DOTTED.match(token) is not None
+            or (len(token) == 1 and token.isupper())
+            or (self._ordinal_dot and token.isdigit() and len(token) <= 2)
+        )
+        if not ambiguous:
+            return True
+        next_text = _STRIP_OPENERS.sub("", rest).lstrip()
+        if next_text[:1].isdigit():
+            return False
+        word = _FIRST_WORD.match(next_text)
+        if word is None or next_text[word.end() : word.end() + 1] == ".":
+            return False  # another initial or abbreviation follows: "J. R. Jones", "В. В. Путин"
+        return word.group().lower() in self._starters
+
+
+@lru_cache(maxsize=64)
+def splitter_for(language: str) -> SentenceSplitter:
+    return SentenceSplitter(language)
+
+
+def split_sentences(text: str, language: str = "english") -> list[str]:
+    """All sentences of ``text`` in order (``language`` is a sumy name such as "english")."""
+    return [s for paragraph in splitter_for(language).paragraphs(text) for s in paragraph]
