@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
-
 from newsdigest.fetch import RobotsCache
 from newsdigest.settings import FetchSettings
+
 from tests.security.hostile_servers import LoopbackServer, html
 
 #: A public address (it is only ever a policy input: connect_override maps it to loopback).

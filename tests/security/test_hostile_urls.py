@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-
 from newsdigest.errors import FetchError, TransientError
 from newsdigest.fetch import fetch_url
 
@@ -217,5 +216,7 @@ def test_transient_dns_failure_is_transient(strict, override) -> None:
         raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
 
     with pytest.raises(TransientError) as info:
-        fetch_url("http://news.example/", strict, resolver=flaky, connect_override=override, sleep=lambda s: None)
+        fetch_url(
+            "http://news.example/", strict, resolver=flaky, connect_override=override, sleep=lambda s: None
+        )
     assert info.value.reason == "dns_failed"
