@@ -15,8 +15,8 @@ from lxml import etree
 from newsdigest.errors import InputError
 from newsdigest.extract import metadata as meta_mod
 from newsdigest.extract.authors import clean_authors
-from newsdigest.extract.boilerplate import prune
-from newsdigest.extract.content import baseline_paragraphs, choose_blocks, linearise, measure
+from newsdigest.extract.boilerplate import prune, strip_furniture_tags
+from newsdigest.extract.content import baseline_paragraphs, choose_blocks, forget, linearise, measure, size_of
 from newsdigest.extract.dateline import parse_dateline
 from newsdigest.extract.dates import date_from_url, parse_date
 from newsdigest.extract.dom import parse_html
@@ -78,8 +78,9 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
     body = root.find("body")
     if body is None:
         body = root
-    prune(root)
+    strip_furniture_tags(root)
     stats = measure(body)
+    prune(body, size_of(stats), lambda el: forget(el, stats))
     paragraphs = linearise(choose_blocks(body, stats), stats, title)
     if sum(len(p) for p in paragraphs) < _MIN_ARTICLE_CHARS:
         fallback = baseline_paragraphs(body, stats)

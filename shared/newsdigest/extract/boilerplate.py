@@ -10,6 +10,7 @@ count too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -29,12 +30,12 @@ _STRONG_SUBSTRINGS = (
     "cookie", "consent", "gdpr", "newsletter", "breadcrumb", "share", "sharing", "social", "related",
     "recommend", "popular", "trending", "mostread", "most-read", "outbrain", "taboola", "disqus",
     "comment", "sponsor", "advert", "promo", "pagination", "subscribe", "signup", "sign-up", "login",
-    "sidebar", "navbar", "navigation", "toolbar", "masthead", "footer", "widget", "banner",
+    "sidebar", "navbar", "navigation", "toolbar", "masthead", "footer", "banner",
     "byline", "author", "dateline", "timestamp", "published", "updated", "skiplink", "skip-link",
     "jump-link", "print", "paywall-banner", "caption", "credit", "readmore", "read-more", "more-from",
     "see-also", "also-read", "tagcloud", "tag-cloud", "tags", "keyword", "rating", "vote", "poll",
     "feedback", "modal", "popup", "overlay", "lightbox", "carousel", "slider", "gallery", "offcanvas",
-    "dropdown", "accessibility", "headline-list", "toplist", "ticker", "infobox-links", "contact-box",
+    "dropdown", "accessibility", "headline-list", "toplist", "ticker", "contact-box",
 )  # fmt: skip
 # Short or ambiguous words: matched only as whole tokens.
 _STRONG_TOKENS = frozenset(
@@ -48,6 +49,12 @@ _HIDDEN_CLASSES = frozenset(
     "hidden hide d-none is-hidden u-hidden sr-only visually-hidden visuallyhidden screen-reader-text "
     "screenreader-only offscreen element-invisible invisible".split()
 )
+# Words that mark furniture however big the box is (reader comments can outweigh the article).
+_ALWAYS_FURNITURE = (
+    "cookie", "consent", "gdpr", "newsletter", "comment", "disqus", "outbrain", "taboola", "related",
+    "recommend", "popular", "trending", "mostread", "most-read", "breadcrumb", "advert",
+)  # fmt: skip
+_INLINE = frozenset("a span em strong b i u small sup sub mark abbr cite q time font code label".split())
 # Positive hints for the containers of article text (scoring only).
 _POSITIVE = re.compile(
     r"article|artikel|articulo|articolo|body|content|contenu|contenido|conteudo|inhalt|main|story|"
@@ -111,48 +118,81 @@ def is_hidden(el: etree._Element) -> bool:
     return bool(classes) and any(c.lower() in _HIDDEN_CLASSES for c in classes.split())
 
 
-def protected_elements(root: etree._Element) -> set[etree._Element]:
-    """Ancestors of the strongest article markers; class words alone never remove these."""
-    keep: set[etree._Element] = set()
+def protected_elements(root: etree._Element, size: Callable[[etree._Element], tuple[int, int]]) -> set[etree._Element]:
+    """Ancestors of the strongest article markers; class words alone never remove these.
+
+    Markers: headings of level one, an ``itemprop=articleBody`` element, and the ``<article>`` holding
+    the most text (teaser cards are ``<article>`` elements too, so not all of them).
+    """
     markers: list[etree._Element] = []
+    biggest: etree._Element | None = None
     for el in root.iter("h1", "article"):
-        markers.append(el)
-        break
+        if el.tag == "h1":
+            markers.append(el)
+        elif biggest is None or size(el)[0] > size(biggest)[0]:
+            biggest = el
+    if biggest is not None:
+        markers.append(biggest)
     for el in root.iter(etree.Element):
         if (el.get("itemprop") or "").lower() == "articlebody":
             markers.append(el)
-            break
+    keep: set[etree._Element] = set()
     for marker in markers:
         node: etree._Element | None = marker
-        while node is not None:
+        while node is not None and node not in keep:
             keep.add(node)
             node = node.getparent()
     return keep
 
 
-def prune(root: etree._Element) -> None:
-    """Remove furniture in place: dropped tags, hidden elements, class/id/role-marked boilerplate."""
-    keep = protected_elements(root)
-    doomed: list[etree._Element] = []
-    for el in root.iter(etree.Element):
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        if tag in DROP_TAGS:
-            doomed.append(el)
-            continue
-        if tag in _CONTAINER_TAGS or el in keep:
-            continue
-        role = (el.get("role") or "").lower()
-        if role in _DROP_ROLES or is_hidden(el):
-            doomed.append(el)
-            continue
-        if tag in {"a", "span", "em", "strong", "b", "i"}:
-            continue  # inline elements with odd classes are text, not furniture
-        if is_marked_boilerplate(class_id(el)):
-            doomed.append(el)
-    for el in doomed:
-        remove_keep_tail(el)
+def strip_furniture_tags(root: etree._Element) -> None:
+    """Remove script/style/nav/... subtrees (C-level, keeps the text that follows each one)."""
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+
+
+def _doomed(el: etree._Element, text: int, links: int, page_text: int) -> bool:
+    role = (el.get("role") or "").lower()
+    if role in _DROP_ROLES or is_hidden(el):
+        return True
+    if el.tag in _INLINE:
+        return False  # inline elements with odd classes are text, not furniture
+    value = class_id(el)
+    if not value or not is_marked_boilerplate(value):
+        return False
+    low = value.lower()
+    if any(word in low for word in _ALWAYS_FURNITURE):
+        return True
+    # Other words ("share", "widget", "sidebar") also decorate real content wrappers in some themes:
+    # only small or link-heavy boxes go.
+    return text < max(600, 0.25 * page_text) or (text > 0 and links / text > 0.5)
+
+
+def prune(
+    root: etree._Element,
+    size: Callable[[etree._Element], tuple[int, int]],
+    on_remove: Callable[[etree._Element], None] | None = None,
+) -> list[etree._Element]:
+    """Remove hidden, role- and class-marked furniture in place; returns the removed elements.
+
+    ``size`` gives ``(text chars, link chars)`` of an element's subtree, as measured before;
+    ``on_remove`` sees each element while it is still attached, to keep such measures up to date.
+    """
+    keep = protected_elements(root, size)
+    page_text = size(root)[0]
+    removed: list[etree._Element] = []
+    stack = [child for child in reversed(root) if isinstance(child.tag, str)]
+    while stack:
+        el = stack.pop()
+        if el.tag not in _CONTAINER_TAGS and el not in keep:
+            text, links = size(el)
+            if _doomed(el, text, links, page_text):
+                removed.append(el)
+                if on_remove is not None:
+                    on_remove(el)
+                remove_keep_tail(el)
+                continue
+        stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
+    return removed
 
 
 def remove_keep_tail(el: etree._Element) -> None:

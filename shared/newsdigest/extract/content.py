@@ -14,6 +14,7 @@ Everything is iterative: documents can nest thousands of levels deep.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -87,6 +88,31 @@ def measure(root: etree._Element) -> dict[etree._Element, Stats]:
     return stats
 
 
+def size_of(stats: dict[etree._Element, Stats]) -> Callable[[etree._Element], tuple[int, int]]:
+    """``(text, links)`` lookup over ``stats``, the shape :func:`boilerplate.prune` reads."""
+
+    def size(el: etree._Element) -> tuple[int, int]:
+        st = stats.get(el)
+        return (st.text, st.links) if st is not None else (0, 0)
+
+    return size
+
+
+def forget(el: etree._Element, stats: dict[etree._Element, Stats]) -> None:
+    """Subtract a subtree about to be removed from its ancestors' measures."""
+    st = stats.get(el)
+    if st is None or not st.text:
+        return
+    text, links = st.text, st.links
+    parent = el.getparent()
+    while parent is not None:
+        pst = stats.get(parent)
+        if pst is not None:
+            pst.text -= text
+            pst.links -= links
+        parent = parent.getparent()
+
+
 def link_density(st: Stats) -> float:
     return st.links / st.text if st.text else 0.0
 
@@ -94,8 +120,9 @@ def link_density(st: Stats) -> float:
 def score_candidates(root: etree._Element, stats: dict[etree._Element, Stats]) -> etree._Element | None:
     """Propagate paragraph evidence upwards and return the best container."""
     touched: set[etree._Element] = set()
-    for el, st in stats.items():
-        if el.tag not in _TEXT_UNITS or st.own < _MIN_UNIT:
+    for el in root.iter(*_TEXT_UNITS):
+        st = stats.get(el)
+        if st is None or st.own < _MIN_UNIT:
             continue
         if st.text and st.links / st.text > 0.5:
             continue
@@ -141,11 +168,31 @@ def _is_article_like(el: etree._Element, stats: dict[etree._Element, Stats], thr
     return False
 
 
+def _widen(best: etree._Element, stats: dict[etree._Element, Stats]) -> etree._Element:
+    """Climb to ancestors that add only clean text: the standfirst or intro often sits in a header
+    next to the body container, and belongs to the article."""
+    node = best
+    for _ in range(3):
+        parent = node.getparent()
+        if parent is None or parent.tag in {"body", "html"}:
+            break
+        pst, nst = stats.get(parent), stats.get(node)
+        if pst is None or nst is None:
+            break
+        extra = pst.text - nst.text
+        extra_links = pst.links - nst.links
+        if extra > 0 and (extra_links / extra > 0.25 or extra > max(0.5 * nst.text, 400)):
+            break
+        node = parent
+    return node
+
+
 def choose_blocks(root: etree._Element, stats: dict[etree._Element, Stats]) -> list[etree._Element]:
     """The main container plus siblings that continue the same text, in document order."""
     best = score_candidates(root, stats)
     if best is None:
         return []
+    best = _widen(best, stats)
     parent = best.getparent()
     if parent is None:
         return [best]
