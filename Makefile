@@ -1,0 +1,69 @@
+# newsdigest: the usual targets. `make run` and `make test` are the two README commands.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+# sam build needs an interpreter matching the template's runtime (python3.13) on PATH; pyenv has one here.
+SAM_PYENV := $(shell command -v pyenv >/dev/null 2>&1 && pyenv versions --bare 2>/dev/null | grep -E '^3\.13' | head -n1)
+SAM_ENV := $(if $(SAM_PYENV),PYENV_VERSION=$(shell pyenv version-name 2>/dev/null | cut -d: -f1):$(SAM_PYENV),)
+export AWS_DEFAULT_REGION ?= us-east-1
+export AWS_REGION ?= us-east-1
+
+.PHONY: help install run test test-e2e lint format validate build size bench clean
+
+help:
+	@echo "make run        install and run the whole pipeline locally on the shipped news page"
+	@echo "make test       install and run the test suite"
+	@echo "make lint       ruff + mypy"
+	@echo "make validate   sam validate --lint + cfn-lint"
+	@echo "make build      sam build"
+	@echo "make size       unzipped size of each built function and the layer"
+	@echo "make bench      extraction, summarisation, pipeline and cold-start benchmarks"
+
+$(BIN)/newsdigest: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+install: $(BIN)/newsdigest
+
+run: install
+	$(BIN)/newsdigest run events/pages/tass-grain-harvest.html
+
+test: install
+	$(BIN)/pytest tests --ignore=tests/e2e -q
+
+test-e2e: install
+	$(BIN)/pytest tests/e2e -q
+
+lint: install
+	$(BIN)/ruff check shared functions tests benchmarks
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format shared functions tests benchmarks
+
+$(SAM):
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli
+
+validate: $(SAM)
+	$(SAM) validate --lint --template template.yaml --region $(AWS_DEFAULT_REGION)
+
+build: $(SAM)
+	$(SAM_ENV) $(SAM) build --template template.yaml
+
+size:
+	@test -d .aws-sam/build || { echo "run 'make build' first"; exit 1; }
+	@$(PYTHON) benchmarks/size.py .aws-sam/build
+
+bench: install
+	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/summarisation.py
+
+clean:
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache build *.egg-info

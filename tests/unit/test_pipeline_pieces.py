@@ -1,0 +1,146 @@
+"""Pure pieces of the pipeline: sources and ids, records, requests, event parsing, settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsdigest.errors import InputError, NewsdigestError
+from newsdigest.ingest_service import IngestService
+from newsdigest.models import Article, Summary
+from newsdigest.records import article_document, failure_item, summary_item
+from newsdigest.s3_messages import event_kind, object_refs
+from newsdigest.settings import Settings
+from newsdigest.sources import Source, normalise_url
+from newsdigest.storage import StoredObject
+from newsdigest.url_requests import MAX_URLS_PER_REQUEST, parse_url_request
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+
+
+def test_same_page_however_written_has_one_id() -> None:
+    a = Source.from_url("HTTPS://Example.COM:443/news/1#comments")
+    b = Source.from_url("https://example.com/news/1")
+    assert a.article_id == b.article_id
+    assert Source.from_url("https://example.com/news/2").article_id != a.article_id
+    assert normalise_url("http://example.com") == "http://example.com/"
+
+
+def test_upload_naming_its_page_is_that_page() -> None:
+    upload = Source.from_s3("raw", "x.html", page_url="https://example.com/news/1")
+    assert upload.article_id == Source.from_url("https://example.com/news/1").article_id
+    assert Source.from_s3("raw", "x.html").ref == "s3://raw/x.html"
+
+
+def test_article_document_is_deterministic_and_summary_item_carries_metadata() -> None:
+    article = Article(title="T", text="One. Two.", published="2024-05-11", language="en", site_name="S")
+    source = Source.from_url("https://example.com/a")
+    doc = article_document(article, source, raw_key=None)
+    assert doc == article_document(article, source, raw_key=None)
+    item = summary_item(doc, Summary(sentences=["One."], method="default", language="english"), source_key="k")
+    assert item["article_id"] == source.article_id
+    assert (item["title"], item["published"], item["word_count"], item["summary"]) == ("T", "2024-05-11", 2, ["One."])
+    assert item["status"] == "ok" and item["algorithm"] == "default"
+
+
+def test_failure_item_keeps_reason_and_bounded_message() -> None:
+    item = failure_item(Source.from_url("https://e.com/"), stage="fetch", reason="timeout", message="x" * 5000)
+    assert item["status"] == "failed" and item["reason"] == "timeout" and len(item["error"]) == 1000
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [None, [], {}, {"url": "x"}, {"urls": []}, {"urls": [""]}, {"urls": [1]},
+     {"urls": ["https://e.com/"] * (MAX_URLS_PER_REQUEST + 1)}],
+)
+def test_bad_url_requests_are_clear_errors(payload: Any) -> None:
+    with pytest.raises(InputError) as info:
+        parse_url_request(payload)
+    assert info.value.reason == "bad_request"
+
+
+def test_url_request_dedupes_in_order() -> None:
+    assert parse_url_request({"urls": ["https://b/", " https://a/ ", "https://b/"]}) == ["https://b/", "https://a/"]
+    assert parse_url_request({"urls": "https://a/"}) == ["https://a/"]
+
+
+def test_event_kinds_of_every_events_file() -> None:
+    kinds = {p.name: event_kind(json.loads(p.read_text())) for p in EVENTS.glob("*.json") if "env" not in p.name}
+    assert kinds == {
+        "api-post-articles.json": "http",
+        "invoke-urls.json": "direct",
+        "s3-put-article.json": "s3",
+        "s3-put-raw.json": "s3",
+        "sqs-article-created.json": "sqs",
+        "sqs-raw-upload.json": "sqs",
+        "sqs-s3-test-event.json": "sqs",
+    }
+
+
+def test_keys_are_decoded_once_plus_is_space() -> None:
+    body = json.dumps({"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+                                    "s3": {"bucket": {"name": "b"}, "object": {"key": "a+b%2Bc%2520%C3%BC", "eTag": "e"}}}]})
+    assert object_refs(body) == [{"bucket": "b", "key": "a b+c%20ü", "etag": "e"}]
+
+
+def test_deletes_are_ignored_and_test_events_yield_nothing() -> None:
+    body = json.dumps({"Records": [{"eventSource": "aws:s3", "eventName": "ObjectRemoved:Delete",
+                                    "s3": {"bucket": {"name": "b"}, "object": {"key": "k"}}}]})
+    assert object_refs(body) == []
+    assert object_refs(json.dumps({"Service": "Amazon S3", "Event": "s3:TestEvent"})) == []
+
+
+@pytest.mark.parametrize("body", ["", "nope", "[]", "{}", '{"Records": "x"}'])
+def test_malformed_messages_raise_input_error(body: str) -> None:
+    with pytest.raises(InputError):
+        object_refs(body)
+
+
+def test_settings_from_env() -> None:
+    s = Settings.from_env({"ARTICLES_BUCKET": "a", "TABLE_NAME": "t", "SUMMARY_SENTENCES": "4",
+                           "FETCH_RESPECT_ROBOTS": "false", "FETCH_MAX_BYTES": "10"})
+    assert (s.articles_bucket, s.table_name, s.summary_sentences) == ("a", "t", 4)
+    assert s.fetch.respect_robots is False and s.fetch.max_bytes == 10
+    assert s.fetch.allow_private_addresses is False
+    with pytest.raises(RuntimeError, match="idempotency_table"):
+        s.require("articles_bucket", "idempotency_table")
+
+
+class FakeStorage:
+    def __init__(self, objects: dict[tuple[str, str], bytes]) -> None:
+        self.objects = objects
+        self.items: list[dict[str, Any]] = []
+        self.puts: list[tuple[str, str]] = []
+
+    def get_object(self, bucket: str, key: str, *, max_bytes: int) -> StoredObject:
+        if (bucket, key) not in self.objects:
+            raise InputError("gone", reason="object_missing")
+        return StoredObject(bucket, key, self.objects[(bucket, key)], "etag", "text/html; charset=utf-8", {})
+
+    def put_json(self, bucket: str, key: str, document: Any, *, metadata: Any) -> str:
+        self.puts.append((bucket, key))
+        return "etag"
+
+    def write_item(self, table: str, item: dict[str, Any], *, replace_ok: bool) -> bool:
+        self.items.append(item)
+        return True
+
+
+def test_ingest_refuses_to_read_its_own_output() -> None:
+    settings = Settings(articles_bucket="arts", table_name="t")
+    service = IngestService(settings, FakeStorage({}))  # type: ignore[arg-type]
+    with pytest.raises(NewsdigestError) as info:
+        service.ingest_object("arts", "articles/x.json")
+    assert info.value.reason == "own_output"
+
+
+def test_ingest_writes_only_under_the_articles_prefix() -> None:
+    page = (EVENTS / "pages" / "tass-grain-harvest.html").read_bytes()
+    storage = FakeStorage({("raw", "a.html"): page})
+    settings = Settings(articles_bucket="arts", articles_prefix="articles/", table_name="t")
+    outcome = IngestService(settings, storage).ingest_object("raw", "a.html")  # type: ignore[arg-type]
+    assert outcome.status == "stored"
+    assert storage.puts == [("arts", f"articles/{Source.from_s3('raw', 'a.html').article_id}.json")]

@@ -1,0 +1,136 @@
+"""template.yaml wiring: no function is triggered by what it writes, and the shape the issue asks for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsdigest.local.template import load_template
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return load_template(TEMPLATE)
+
+
+def _bucket_of(resource: Any) -> tuple[str, str] | None:
+    """(bucket logical id, key prefix) that an IAM resource expression grants on."""
+    if isinstance(resource, dict) and "Fn::Sub" in resource:
+        text = resource["Fn::Sub"] if isinstance(resource["Fn::Sub"], str) else resource["Fn::Sub"][0]
+        if text.startswith("${") and ".Arn}" in text:
+            logical = text[2 : text.index(".Arn}")]
+            rest = text[text.index(".Arn}") + 5 :]
+            return logical, rest.lstrip("/").rstrip("*")
+    if isinstance(resource, dict) and "Fn::GetAtt" in resource:
+        return resource["Fn::GetAtt"][0], ""
+    return None
+
+
+def writes_of(function: dict[str, Any]) -> set[tuple[str, str]]:
+    writes: set[tuple[str, str]] = set()
+    for policy in function["Properties"].get("Policies", []):
+        for name, args in policy.items():
+            if name in {"S3CrudPolicy", "S3WritePolicy", "S3FullAccessPolicy"}:
+                writes.add((args["BucketName"]["Ref"], ""))
+            if name == "Statement":
+                for statement in args:
+                    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                    if not any(a.startswith("s3:Put") or a in {"s3:*", "*"} for a in actions):
+                        continue
+                    resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                    for res in resources:
+                        target = _bucket_of(res)
+                        assert target is not None, f"unrecognised write grant {res}"
+                        writes.add(target)
+    return writes
+
+
+def triggers_of(template: dict[str, Any], function: dict[str, Any]) -> set[tuple[str, str]]:
+    resources = template["Resources"]
+    queues = {
+        event["Properties"]["Queue"]["Fn::GetAtt"][0]
+        for event in function["Properties"].get("Events", {}).values()
+        if event["Type"] == "SQS"
+    }
+    triggers: set[tuple[str, str]] = set()
+    for logical, resource in resources.items():
+        if resource["Type"] != "AWS::S3::Bucket":
+            continue
+        for config in resource["Properties"].get("NotificationConfiguration", {}).get("QueueConfigurations", []):
+            if config["Queue"]["Fn::GetAtt"][0] in queues:
+                rules = config.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+                prefix = next((r["Value"] for r in rules if r["Name"] == "prefix"), "")
+                triggers.add((logical, prefix))
+    return triggers
+
+
+def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
+
+
+def test_no_function_writes_where_its_trigger_listens(template: dict[str, Any]) -> None:
+    checked = 0
+    for name, function in functions(template).items():
+        for bucket, trigger_prefix in triggers_of(template, function):
+            for written_bucket, write_prefix in writes_of(function):
+                overlap = write_prefix.startswith(trigger_prefix) or trigger_prefix.startswith(write_prefix)
+                assert not (bucket == written_bucket and overlap), (
+                    f"{name} writes {written_bucket}/{write_prefix}* which triggers it ({bucket}/{trigger_prefix}*)"
+                )
+                checked += 1
+    assert checked >= 1  # the ingest function both is triggered and writes: the check really ran
+
+
+def test_ingest_writes_only_under_the_prefix_its_environment_names(template: dict[str, Any]) -> None:
+    ingest = template["Resources"]["IngestFunction"]
+    env = ingest["Properties"]["Environment"]["Variables"]
+    assert writes_of(ingest) == {(env["ARTICLES_BUCKET"]["Ref"], env["ARTICLES_PREFIX"])}
+    assert triggers_of(template, template["Resources"]["SummariseFunction"]) == {
+        (env["ARTICLES_BUCKET"]["Ref"], env["ARTICLES_PREFIX"])
+    }
+
+
+def test_every_queue_source_reports_partial_failures_and_has_a_dead_letter_queue(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    for function in functions(template).values():
+        for event in function["Properties"]["Events"].values():
+            if event["Type"] != "SQS":
+                continue
+            assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+            assert "MaximumConcurrency" in event["Properties"]["ScalingConfig"]
+            queue = resources[event["Properties"]["Queue"]["Fn::GetAtt"][0]]
+            dlq = queue["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+            assert resources[dlq]["Type"] == "AWS::SQS::Queue"
+
+
+def test_storage_is_private_and_encrypted(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    buckets = [k for k, v in resources.items() if v["Type"] == "AWS::S3::Bucket"]
+    assert len(buckets) == 2
+    for bucket in buckets:
+        props = resources[bucket]["Properties"]
+        assert all(props["PublicAccessBlockConfiguration"].values())
+        assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        policies = [
+            v for v in resources.values()
+            if v["Type"] == "AWS::S3::BucketPolicy" and v["Properties"]["Bucket"] == {"Ref": bucket}
+        ]
+        statement = policies[0]["Properties"]["PolicyDocument"]["Statement"][0]
+        assert statement["Effect"] == "Deny"
+        assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    for table in (v for v in resources.values() if v["Type"] == "AWS::DynamoDB::Table"):
+        props = table["Properties"]
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+        assert props["SSESpecification"]["SSEEnabled"] is True
+
+
+def test_runtime_is_supported_past_2027(template: dict[str, Any]) -> None:
+    assert template["Globals"]["Function"]["Runtime"] in {"python3.12", "python3.13"}
+    layer = template["Resources"]["NewsdigestLayer"]
+    assert layer["Properties"]["ContentUri"] == "shared/"
+    assert not (TEMPLATE.parent / "shared" / "python").exists()
