@@ -115,7 +115,9 @@ class _Zlib:
 
     def finish(self, limit: int) -> bytes:
         if self._obj is None:
-            return self.feed(b"\0", limit) if self._pending else b""
+            if self._pending:
+                raise FetchError("truncated deflate body", reason="bad_response")
+            return b""
         try:
             return self._obj.flush()[: limit + 1]
         except zlib.error as exc:
