@@ -32,14 +32,14 @@ _STRONG_SUBSTRINGS = (
     "comment", "sponsor", "advert", "promo", "pagination", "subscribe", "signup", "sign-up", "login",
     "sidebar", "navbar", "navigation", "toolbar", "masthead", "footer", "banner",
     "byline", "author", "dateline", "timestamp", "published", "updated", "skiplink", "skip-link",
-    "jump-link", "print", "paywall-banner", "caption", "credit", "readmore", "read-more", "more-from",
+    "jump-link", "paywall-banner", "caption", "credit", "readmore", "read-more", "more-from",
     "see-also", "also-read", "tagcloud", "tag-cloud", "tags", "keyword", "rating", "vote", "poll",
     "feedback", "modal", "popup", "overlay", "lightbox", "carousel", "slider", "gallery", "offcanvas",
     "dropdown", "accessibility", "headline-list", "toplist", "ticker", "contact-box",
 )  # fmt: skip
 # Short or ambiguous words: matched only as whole tokens.
 _STRONG_TOKENS = frozenset(
-    "nav menu ad ads adv advertisement werbung anzeige sponsored share tags tag meta date time "
+    "nav menu ad ads adv advertisement werbung anzeige sponsored share tags meta date time print "
     "rss extra extras aside topbar links follow".split()
 )
 # Never drop on the word alone: "commentary"/"Kommentar" are article genres, not reader comments.
@@ -153,7 +153,9 @@ def strip_furniture_tags(root: etree._Element) -> None:
 def _doomed(el: etree._Element, text: int, links: int, page_text: int) -> bool:
     role = (el.get("role") or "").lower()
     if role in _DROP_ROLES or is_hidden(el):
-        return True
+        # Unclosed banners swallow the page and some pages start hidden until a script reveals them:
+        # a box holding most of the page's text is not furniture.
+        return text < 0.4 * page_text or page_text < 200
     if el.tag in _INLINE:
         return False  # inline elements with odd classes are text, not furniture
     value = class_id(el)
@@ -162,9 +164,12 @@ def _doomed(el: etree._Element, text: int, links: int, page_text: int) -> bool:
     low = value.lower()
     if any(word in low for word in _ALWAYS_FURNITURE):
         return True
-    # Other words ("share", "widget", "sidebar") also decorate real content wrappers in some themes:
-    # only small or link-heavy boxes go.
-    return text < max(600, 0.25 * page_text) or (text > 0 and links / text > 0.5)
+    # Other words ("share", "sidebar", "read-more") also decorate real content wrappers in some themes:
+    # only small or link-heavy boxes go, and a box that also calls itself content must be tiny.
+    link_heavy = text > 0 and links / text > 0.5
+    if _POSITIVE.search(value):
+        return link_heavy or text < 150
+    return link_heavy or text < max(600, 0.25 * page_text)
 
 
 def prune(

@@ -43,6 +43,7 @@ class Stats:
     punct: int = 0  # punctuation in ``own`` text
     score: float = 0.0  # paragraph evidence received from descendants
     units: int = 0  # paragraph-like blocks inside
+    good: int = 0  # characters of clean paragraph text in the subtree
 
 
 def _len(text: str | None) -> int:
@@ -129,6 +130,12 @@ def score_candidates(root: etree._Element, stats: dict[etree._Element, Stats]) -
         if el.tag in {"div", "section", "article", "main"} and st.own < 2 * _MIN_UNIT:
             continue
         points = 1.0 + min(st.punct, 12) + min(st.own / 100.0, 3.0)
+        node: etree._Element | None = el
+        while node is not None:
+            nst = stats.get(node)
+            if nst is not None:
+                nst.good += st.own
+            node = node.getparent()
         parent = el.getparent()
         level = 0
         while parent is not None and level < 5:
@@ -172,7 +179,7 @@ def _widen(best: etree._Element, stats: dict[etree._Element, Stats]) -> etree._E
     """Climb to ancestors that add only clean text: the standfirst or intro often sits in a header
     next to the body container, and belongs to the article."""
     node = best
-    for _ in range(3):
+    for _ in range(8):
         parent = node.getparent()
         if parent is None or parent.tag in {"body", "html"}:
             break
@@ -181,8 +188,11 @@ def _widen(best: etree._Element, stats: dict[etree._Element, Stats]) -> etree._E
             break
         extra = pst.text - nst.text
         extra_links = pst.links - nst.links
-        if extra > 0 and (extra_links / extra > 0.25 or extra > max(0.5 * nst.text, 400)):
-            break
+        extra_good = pst.good - nst.good
+        if extra > 0 and (extra_links / extra > 0.25 or extra_good < 0.6 * extra):
+            # Allow a short lead even when it is not paragraph-shaped (a bold intro div).
+            if not (extra <= 400 and extra_links / extra <= 0.1 and extra <= 0.5 * nst.text):
+                break
         node = parent
     return node
 
