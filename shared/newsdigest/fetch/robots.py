@@ -28,7 +28,7 @@ def rules_from_response(status: int | None, body: bytes) -> Rules:
     if status is None or not 200 <= status < 300:
         return _AllowAll()
     # Imported here: urllib.robotparser pulls in urllib.request, ~20 ms we only pay when needed.
-    from urllib.robotparser import RobotFileParser  # noqa: PLC0415
+    from urllib.robotparser import RobotFileParser
 
     parser = RobotFileParser()
     parser.parse(body.decode("utf-8", errors="replace").splitlines())
