@@ -35,7 +35,8 @@ _STRONG_SUBSTRINGS = (
     "jump-link", "paywall-banner", "caption", "credit", "readmore", "read-more", "more-from",
     "see-also", "also-read", "tagcloud", "tag-cloud", "tags", "keyword", "rating", "vote", "poll",
     "feedback", "modal", "popup", "overlay", "lightbox", "carousel", "slider", "gallery", "offcanvas",
-    "dropdown", "accessibility", "headline-list", "toplist", "ticker", "contact-box",
+    "dropdown", "accessibility", "headline-list", "toplist", "ticker", "contact-box", "placeholder",
+    "copyright",
 )  # fmt: skip
 # Short or ambiguous words: matched only as whole tokens.
 _STRONG_TOKENS = frozenset(
@@ -52,15 +53,17 @@ _HIDDEN_CLASSES = frozenset(
 # Words that mark furniture however big the box is (reader comments can outweigh the article).
 _ALWAYS_FURNITURE = (
     "cookie", "consent", "gdpr", "newsletter", "comment", "disqus", "outbrain", "taboola", "related",
-    "recommend", "popular", "trending", "mostread", "most-read", "breadcrumb", "advert",
+    "recommend", "popular", "trending", "mostread", "most-read", "breadcrumb", "advert", "author", "byline",
 )  # fmt: skip
-_INLINE = frozenset("a span em strong b i u small sup sub mark abbr cite q time font code label".split())
+_INLINE = frozenset("a em strong b i u small sup sub mark abbr cite q code".split())
 # Positive hints for the containers of article text (scoring only).
 _POSITIVE = re.compile(
     r"article|artikel|articulo|articolo|body|content|contenu|contenido|conteudo|inhalt|main|story|"
     r"text|texte|entry|post|blog|prose|richtext|rte|copy|beitrag|nachricht|noticia|detail",
     re.I,
 )
+# Words with which themes name the article's own wrapper ("entry-content", "article-body").
+_CONTENT_WORDS = re.compile(r"content|article|artikel|body|entry|story|text|main|inhalt", re.I)
 _NEGATIVE_SCORE = re.compile(
     r"comment|share|social|related|sidebar|footer|header|nav|menu|teaser|promo|widget|banner|ad-|"
     r"-ad|sponsor|meta|info|extra|more|links|list|rail|aside|tag|author|byline|date|caption|credit",
@@ -167,7 +170,7 @@ def _doomed(el: etree._Element, text: int, links: int, page_text: int) -> bool:
     # Other words ("share", "sidebar", "read-more") also decorate real content wrappers in some themes:
     # only small or link-heavy boxes go, and a box that also calls itself content must be tiny.
     link_heavy = text > 0 and links / text > 0.5
-    if _POSITIVE.search(value):
+    if _CONTENT_WORDS.search(value):
         return link_heavy or text < 150
     return link_heavy or text < max(600, 0.25 * page_text)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from newsdigest.extract.boilerplate import class_id, class_weight, is_marked_boilerplate
+from newsdigest.extract.dates import parse_date
 
 BLOCK_TAGS = frozenset(
     "p div section article main header blockquote pre ul ol li dl dt dd table thead tbody tfoot tr td th "
@@ -241,6 +242,8 @@ class _Writer:
         self.parts.clear()
         lines = [_WS.sub(" ", line).strip() for line in raw.split("\n")]
         text = "\n".join(line for line in lines if line)
+        if text and len(text) < 40 and _is_date_line(text):
+            return  # a bare date line is metadata, kept in ``published``
         if text:
             self.paras.append(_Para(text, self.heading_depth > 0))
 
@@ -269,6 +272,15 @@ def _skip(el: etree._Element, stats: dict[etree._Element, Stats], title_key: str
 
 
 _KEY = re.compile(r"[\W_]+", re.UNICODE)
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _is_date_line(text: str) -> bool:
+    if parse_date(text) is None:
+        return False
+    # What is left besides the date: at most a short label ("Published", "Stand:", "Updated").
+    words = _LETTERS.findall(text)
+    return len(words) <= 3
 
 
 def normalise_key(text: str) -> str:
