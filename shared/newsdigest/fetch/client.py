@@ -180,7 +180,8 @@ class _Fetcher:
             if delay > self.settings.max_retry_wait:
                 # Waiting minutes inside a Lambda invocation is worse than letting SQS redeliver.
                 raise TransientError(
-                    f"{error} (server asks for {delay:.0f}s; not waiting)", reason=error.reason
+                    f"{error} (next retry would wait {delay:.0f}s; leaving it to the queue)",
+                    reason=error.reason,
                 )
             if delay >= self.deadline.remaining():
                 raise TransientError(f"{error} (no time left to retry)", reason=error.reason)

@@ -10,6 +10,7 @@ The socket goes to the address the policy approved; nothing here ever resolves a
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.client
 import ipaddress
 import socket
@@ -103,7 +104,9 @@ class _PinnedHTTPSConnection(http.client.HTTPConnection):
         self.sock = self._context.wrap_socket(self.sock, server_hostname=self._server_hostname)
 
 
+@functools.lru_cache(maxsize=4)
 def tls_context(ca_certs: str | None) -> ssl.SSLContext:
+    # Cached: loading the system trust store costs tens of ms per call; contexts are thread-safe.
     context = ssl.create_default_context(cafile=ca_certs)
     context.check_hostname = True
     context.verify_mode = ssl.CERT_REQUIRED
