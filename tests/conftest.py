@@ -1,9 +1,15 @@
 from __future__ import annotations
 
-import logging
+import os
 from pathlib import Path
 
 import pytest
+
+# What the template's Globals give every function, set before anything imports the Powertools objects
+# (as in Lambda, where the environment exists before the first import).
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "newsdigest")
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "newsdigest-test")
+os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "events"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from newsdigest.errors import InputError
 from newsdigest.idempotency import idempotent_per_object
 from newsdigest.ingest_service import IngestService
@@ -54,12 +54,13 @@ def record_handler(record: SQSRecord) -> list[dict[str, Any]]:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Mapping[str, Any]:
     idempotency_config.register_lambda_context(context)
     kind = event_kind(event)
     if kind == "sqs":
-        return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                        context=context)
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
     if kind == "s3":  # a bucket wired straight to the function (and `sam local invoke` with an S3 event)
         return {"results": [ingest_object(ref) for ref in object_refs_from_payload(event)]}
     if kind == "http":

@@ -46,7 +46,8 @@ def _report(submissions: list[Any], items: dict[str, dict[str, Any]], out: TextI
         if item.get("status") != "ok":
             failures += 1
             print(
-                f"newsdigest: FAILED {sub.source}: {item.get('reason')}: {item.get('error', '')}", file=sys.stderr
+                f"newsdigest: FAILED {sub.source}: {item.get('reason')}: {item.get('error', '')}",
+                file=sys.stderr,
             )
     return 1 if failures else 0
 
@@ -88,6 +89,22 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
         return _report(submissions, pipeline.items(submissions), out, args.timeout)
 
 
+def cmd_provision(args: argparse.Namespace, out: TextIO) -> int:
+    """Create the template's resources on a running endpoint (for `sam local invoke` against moto)."""
+    from newsdigest.local.stack import local_aws_environment, provision
+
+    with local_aws_environment(args.endpoint_url):
+        resources = provision(_find_template(args.template), name=args.name)
+    _print_json(
+        {
+            "outputs": resources.outputs,
+            "functions": {k: v.environment for k, v in resources.functions.items()},
+        },
+        out,
+    )
+    return 0
+
+
 def cmd_extract(args: argparse.Namespace, out: TextIO) -> int:
     from newsdigest.errors import NewsdigestError
     from newsdigest.extract import extract_article
@@ -117,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the whole pipeline on URLs or local .html files")
     run.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) URL or path to an .html file")
     target = run.add_mutually_exclusive_group()
-    target.add_argument("--endpoint-url", help="use an already running moto server (or AWS-compatible endpoint)")
+    target.add_argument(
+        "--endpoint-url", help="use an already running moto server (or AWS-compatible endpoint)"
+    )
     target.add_argument("--stack", help="drive a deployed CloudFormation stack instead of a local one")
     run.add_argument("--name", default="newsdigest-local", help="prefix of the local resource names")
     run.add_argument("--template", help="path to template.yaml (default: found from the checkout)")
@@ -129,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="let the fetcher reach loopback/private hosts (local testing only)",
     )
     run.set_defaults(func=cmd_run)
+
+    prov = sub.add_parser("provision", help="create the template's resources on a running moto server")
+    prov.add_argument("--endpoint-url", required=True)
+    prov.add_argument("--name", default="newsdigest-local", help="prefix of the local resource names")
+    prov.add_argument("--template", help="path to template.yaml (default: found from the checkout)")
+    prov.set_defaults(func=cmd_provision)
 
     extract = sub.add_parser("extract", help="print the article extracted from a file or URL (no AWS)")
     extract.add_argument("source", metavar="FILE|URL")

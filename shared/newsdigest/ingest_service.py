@@ -46,7 +46,9 @@ class IngestService:
     def ingest_object(self, bucket: str, key: str) -> Outcome:
         if bucket == self.settings.articles_bucket and key.startswith(self.settings.articles_prefix):
             # Belt and braces: the template never routes these here, but a loop would be expensive.
-            raise NewsdigestError(f"refusing to ingest our own output s3://{bucket}/{key}", reason="own_output")
+            raise NewsdigestError(
+                f"refusing to ingest our own output s3://{bucket}/{key}", reason="own_output"
+            )
         try:
             stored = self.storage.get_object(bucket, key, max_bytes=self.settings.fetch.max_bytes)
         except NewsdigestError as exc:
@@ -70,7 +72,9 @@ class IngestService:
             return self._failed(source, exc, stage="fetch")
         return self._store(source, result.body, http_charset=result.charset, raw_key=None)
 
-    def _store(self, source: Source, html: bytes, *, http_charset: str | None, raw_key: str | None) -> Outcome:
+    def _store(
+        self, source: Source, html: bytes, *, http_charset: str | None, raw_key: str | None
+    ) -> Outcome:
         from newsdigest.extract import extract_article
 
         try:
@@ -91,13 +95,19 @@ class IngestService:
         logger.info("article stored", extra={"article_id": source.article_id, "key": key})
         return Outcome(article_id=source.article_id, status="stored", source_ref=source.ref, key=key)
 
-    def _failed(self, source: Source, exc: NewsdigestError, *, stage: str, raw_key: str | None = None) -> Outcome:
+    def _failed(
+        self, source: Source, exc: NewsdigestError, *, stage: str, raw_key: str | None = None
+    ) -> Outcome:
         item = failure_item(source, stage=stage, reason=exc.reason, message=str(exc), raw_key=raw_key)
         self.storage.write_item(self.settings.table_name, item, replace_ok=False)
         metrics.add_metric(name="IngestFailures", unit=MetricUnit.Count, value=1)
         logger.warning("input failed", extra={"source": source.ref, "stage": stage, "reason": exc.reason})
         return Outcome(
-            article_id=source.article_id, status="failed", source_ref=source.ref, reason=exc.reason, message=str(exc)
+            article_id=source.article_id,
+            status="failed",
+            source_ref=source.ref,
+            reason=exc.reason,
+            message=str(exc),
         )
 
     def record_give_up(self, bucket: str, key: str, exc: BaseException) -> None:

@@ -24,7 +24,7 @@ GiveUp = Callable[[str, str, BaseException], None]
 
 
 def event_kind(event: Any) -> str:
-    """Which door an invocation came through: ``sqs``, ``s3`` (direct notification), ``http`` or ``direct``."""
+    """Which door an invocation came through: ``sqs``, ``s3`` (notification), ``http`` or ``direct``."""
     if isinstance(event, dict):
         records = event.get("Records")
         if isinstance(records, list) and records and isinstance(records[0], dict):

@@ -73,7 +73,8 @@ class Storage:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in _MISSING_OBJECT_CODES:
                 raise InputError(
-                    f"s3://{bucket}/{key} no longer exists (deleted before processing)", reason="object_missing"
+                    f"s3://{bucket}/{key} no longer exists (deleted before processing)",
+                    reason="object_missing",
                 ) from exc
             raise
         length = int(response.get("ContentLength") or 0)
@@ -94,7 +95,9 @@ class Storage:
             metadata=dict(response.get("Metadata") or {}),
         )
 
-    def put_json(self, bucket: str, key: str, document: Mapping[str, Any], *, metadata: Mapping[str, str]) -> str:
+    def put_json(
+        self, bucket: str, key: str, document: Mapping[str, Any], *, metadata: Mapping[str, str]
+    ) -> str:
         body = json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
         response = self.s3.put_object(
             Bucket=bucket,

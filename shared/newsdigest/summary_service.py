@@ -45,7 +45,9 @@ class SummaryService:
             return self._failed(fallback_source, fallback_id, key, exc)
         article = document["article"]
         source_info = document["source"]
-        source = Source(kind=source_info.get("kind", "s3"), ref=source_info["ref"], url=source_info.get("url"))
+        source = Source(
+            kind=source_info.get("kind", "s3"), ref=source_info["ref"], url=source_info.get("url")
+        )
         try:
             summary = summarise(
                 article.get("text") or "",
@@ -80,8 +82,9 @@ class SummaryService:
         self.storage.write_item(self.settings.table_name, item, replace_ok=False)
         metrics.add_metric(name="SummariseFailures", unit=MetricUnit.Count, value=1)
         logger.warning("summarise failed", extra={"article_id": article_id, "reason": exc.reason})
-        return Outcome(article_id=article_id, status="failed", source_ref=source.ref, reason=exc.reason,
-                       message=str(exc))
+        return Outcome(
+            article_id=article_id, status="failed", source_ref=source.ref, reason=exc.reason, message=str(exc)
+        )
 
     def record_give_up(self, bucket: str, key: str, exc: BaseException) -> None:
         reason = getattr(exc, "reason", type(exc).__name__)

@@ -1,6 +1,6 @@
 """Against a deployed stack. Skipped unless NEWSDIGEST_STACK names one; run by name:
 
-    NEWSDIGEST_STACK=newsdigest AWS_PROFILE=... .venv/bin/pytest tests/e2e -q
+NEWSDIGEST_STACK=newsdigest AWS_PROFILE=... .venv/bin/pytest tests/e2e -q
 """
 
 from __future__ import annotations
@@ -24,9 +24,21 @@ pytestmark = [
 
 def test_uploaded_page_becomes_a_summary_item() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "newsdigest.cli", "run", "--stack", str(STACK), "--timeout", "300",
-         str(ROOT / "events" / "pages" / "tass-grain-harvest.html")],
-        capture_output=True, text=True, timeout=400, check=False,
+        [
+            sys.executable,
+            "-m",
+            "newsdigest.cli",
+            "run",
+            "--stack",
+            str(STACK),
+            "--timeout",
+            "300",
+            str(ROOT / "events" / "pages" / "tass-grain-harvest.html"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=400,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     item = json.loads(result.stdout.splitlines()[0])
@@ -38,8 +50,21 @@ def test_empty_page_is_recorded_as_failed(tmp_path: Path) -> None:
     empty = tmp_path / "empty.html"
     empty.write_bytes(b"")
     result = subprocess.run(
-        [sys.executable, "-m", "newsdigest.cli", "run", "--stack", str(STACK), "--timeout", "300", str(empty)],
-        capture_output=True, text=True, timeout=400, check=False,
+        [
+            sys.executable,
+            "-m",
+            "newsdigest.cli",
+            "run",
+            "--stack",
+            str(STACK),
+            "--timeout",
+            "300",
+            str(empty),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=400,
+        check=False,
     )
     assert result.returncode == 1
     assert json.loads(result.stdout.splitlines()[0])["status"] == "failed"

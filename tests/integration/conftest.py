@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from newsdigest.local.runtime import LocalRuntime
 from newsdigest.local.stack import LocalResources, local_aws_environment, provision
 
@@ -56,7 +55,7 @@ def _reset(endpoint: str) -> None:
     import urllib.request
 
     request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback moto server
+    with urllib.request.urlopen(request, timeout=10) as response:
         response.read()
 
 

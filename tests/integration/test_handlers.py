@@ -9,7 +9,6 @@ from urllib.parse import unquote_plus
 
 import boto3
 import pytest
-
 from newsdigest.local.runtime import LocalRuntime
 from newsdigest.sources import Source
 from newsdigest.storage import Storage
@@ -55,7 +54,7 @@ def test_sqs_upload_event_decodes_key_and_stores_clean_article(runtime: LocalRun
 
 
 def test_plain_s3_event_is_handled_too(runtime: LocalRuntime) -> None:
-    reply, key = _ingest_event_file(runtime, "s3-put-raw.json", TASS.read_bytes())
+    reply, _ = _ingest_event_file(runtime, "s3-put-raw.json", TASS.read_bytes())
     assert reply["results"][0]["status"] == "stored"
 
 
@@ -67,7 +66,9 @@ def test_summarise_event_writes_one_item(runtime: LocalRuntime) -> None:
     event = load_event("sqs-article-created.json")
     _, event_key = _raw_ref(event)
     s3 = boto3.client("s3")
-    s3.copy_object(Bucket=articles_bucket, Key=event_key, CopySource={"Bucket": articles_bucket, "Key": written})
+    s3.copy_object(
+        Bucket=articles_bucket, Key=event_key, CopySource={"Bucket": articles_bucket, "Key": written}
+    )
     assert runtime.invoke("SummariseFunction", event) == {"batchItemFailures": []}
     items = _items(runtime)
     assert len(items) == 1
@@ -76,8 +77,16 @@ def test_summarise_event_writes_one_item(runtime: LocalRuntime) -> None:
     assert item["title"].startswith("Russia raises grain harvest forecast")
     assert item["summary"] and all(isinstance(s, str) for s in item["summary"])
     assert item["source_key"] == event_key
-    for field in ("article_id", "published", "site_name", "language", "word_count", "algorithm",
-                  "created_at", "updated_at"):
+    for field in (
+        "article_id",
+        "published",
+        "site_name",
+        "language",
+        "word_count",
+        "algorithm",
+        "created_at",
+        "updated_at",
+    ):
         assert field in item
 
 
@@ -131,8 +140,10 @@ def test_bad_record_fails_alone_and_the_rest_of_the_batch_succeeds(runtime: Loca
         (b"<html><head><title>Menu</title></head><body><nav><a href='/'>Home</a></nav></body></html>", None),
     ],
 )
-def test_unusable_page_ends_as_failed_item_with_reason(runtime: LocalRuntime, body: bytes, reason: str | None) -> None:
-    reply, key = _ingest_event_file(runtime, "sqs-raw-upload.json", body)
+def test_unusable_page_ends_as_failed_item_with_reason(
+    runtime: LocalRuntime, body: bytes, reason: str | None
+) -> None:
+    reply, _ = _ingest_event_file(runtime, "sqs-raw-upload.json", body)
     assert reply == {"batchItemFailures": []}  # permanent: recorded, not retried
     items = _items(runtime)
     assert len(items) == 1
@@ -151,7 +162,9 @@ def test_object_deleted_before_processing_is_recorded(runtime: LocalRuntime) -> 
     assert [i["reason"] for i in items] == ["object_missing"]
 
 
-def test_last_attempt_records_failure_before_dead_letter(runtime: LocalRuntime, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_last_attempt_records_failure_before_dead_letter(
+    runtime: LocalRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
     event = load_event("sqs-raw-upload.json")
     bucket, key = _raw_ref(event)
     boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=TASS.read_bytes())

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from newsdigest.errors import InputError, NewsdigestError
 from newsdigest.ingest_service import IngestService
 from newsdigest.models import Article, Summary
@@ -40,21 +39,38 @@ def test_article_document_is_deterministic_and_summary_item_carries_metadata() -
     source = Source.from_url("https://example.com/a")
     doc = article_document(article, source, raw_key=None)
     assert doc == article_document(article, source, raw_key=None)
-    item = summary_item(doc, Summary(sentences=["One."], method="default", language="english"), source_key="k")
+    item = summary_item(
+        doc, Summary(sentences=["One."], method="default", language="english"), source_key="k"
+    )
     assert item["article_id"] == source.article_id
-    assert (item["title"], item["published"], item["word_count"], item["summary"]) == ("T", "2024-05-11", 2, ["One."])
+    assert (item["title"], item["published"], item["word_count"], item["summary"]) == (
+        "T",
+        "2024-05-11",
+        2,
+        ["One."],
+    )
     assert item["status"] == "ok" and item["algorithm"] == "default"
 
 
 def test_failure_item_keeps_reason_and_bounded_message() -> None:
-    item = failure_item(Source.from_url("https://e.com/"), stage="fetch", reason="timeout", message="x" * 5000)
+    item = failure_item(
+        Source.from_url("https://e.com/"), stage="fetch", reason="timeout", message="x" * 5000
+    )
     assert item["status"] == "failed" and item["reason"] == "timeout" and len(item["error"]) == 1000
 
 
 @pytest.mark.parametrize(
     "payload",
-    [None, [], {}, {"url": "x"}, {"urls": []}, {"urls": [""]}, {"urls": [1]},
-     {"urls": ["https://e.com/"] * (MAX_URLS_PER_REQUEST + 1)}],
+    [
+        None,
+        [],
+        {},
+        {"url": "x"},
+        {"urls": []},
+        {"urls": [""]},
+        {"urls": [1]},
+        {"urls": ["https://e.com/"] * (MAX_URLS_PER_REQUEST + 1)},
+    ],
 )
 def test_bad_url_requests_are_clear_errors(payload: Any) -> None:
     with pytest.raises(InputError) as info:
@@ -63,12 +79,17 @@ def test_bad_url_requests_are_clear_errors(payload: Any) -> None:
 
 
 def test_url_request_dedupes_in_order() -> None:
-    assert parse_url_request({"urls": ["https://b/", " https://a/ ", "https://b/"]}) == ["https://b/", "https://a/"]
+    assert parse_url_request({"urls": ["https://b/", " https://a/ ", "https://b/"]}) == [
+        "https://b/",
+        "https://a/",
+    ]
     assert parse_url_request({"urls": "https://a/"}) == ["https://a/"]
 
 
 def test_event_kinds_of_every_events_file() -> None:
-    kinds = {p.name: event_kind(json.loads(p.read_text())) for p in EVENTS.glob("*.json") if "env" not in p.name}
+    kinds = {
+        p.name: event_kind(json.loads(p.read_text())) for p in EVENTS.glob("*.json") if "env" not in p.name
+    }
     assert kinds == {
         "api-post-articles.json": "http",
         "invoke-urls.json": "direct",
@@ -81,14 +102,32 @@ def test_event_kinds_of_every_events_file() -> None:
 
 
 def test_keys_are_decoded_once_plus_is_space() -> None:
-    body = json.dumps({"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-                                    "s3": {"bucket": {"name": "b"}, "object": {"key": "a+b%2Bc%2520%C3%BC", "eTag": "e"}}}]})
+    body = json.dumps(
+        {
+            "Records": [
+                {
+                    "eventSource": "aws:s3",
+                    "eventName": "ObjectCreated:Put",
+                    "s3": {"bucket": {"name": "b"}, "object": {"key": "a+b%2Bc%2520%C3%BC", "eTag": "e"}},
+                }
+            ]
+        }
+    )
     assert object_refs(body) == [{"bucket": "b", "key": "a b+c%20ü", "etag": "e"}]
 
 
 def test_deletes_are_ignored_and_test_events_yield_nothing() -> None:
-    body = json.dumps({"Records": [{"eventSource": "aws:s3", "eventName": "ObjectRemoved:Delete",
-                                    "s3": {"bucket": {"name": "b"}, "object": {"key": "k"}}}]})
+    body = json.dumps(
+        {
+            "Records": [
+                {
+                    "eventSource": "aws:s3",
+                    "eventName": "ObjectRemoved:Delete",
+                    "s3": {"bucket": {"name": "b"}, "object": {"key": "k"}},
+                }
+            ]
+        }
+    )
     assert object_refs(body) == []
     assert object_refs(json.dumps({"Service": "Amazon S3", "Event": "s3:TestEvent"})) == []
 
@@ -100,8 +139,15 @@ def test_malformed_messages_raise_input_error(body: str) -> None:
 
 
 def test_settings_from_env() -> None:
-    s = Settings.from_env({"ARTICLES_BUCKET": "a", "TABLE_NAME": "t", "SUMMARY_SENTENCES": "4",
-                           "FETCH_RESPECT_ROBOTS": "false", "FETCH_MAX_BYTES": "10"})
+    s = Settings.from_env(
+        {
+            "ARTICLES_BUCKET": "a",
+            "TABLE_NAME": "t",
+            "SUMMARY_SENTENCES": "4",
+            "FETCH_RESPECT_ROBOTS": "false",
+            "FETCH_MAX_BYTES": "10",
+        }
+    )
     assert (s.articles_bucket, s.table_name, s.summary_sentences) == ("a", "t", 4)
     assert s.fetch.respect_robots is False and s.fetch.max_bytes == 10
     assert s.fetch.allow_private_addresses is False

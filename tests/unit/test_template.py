@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from newsdigest.local.template import load_template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
@@ -38,10 +37,18 @@ def writes_of(function: dict[str, Any]) -> set[tuple[str, str]]:
                 writes.add((args["BucketName"]["Ref"], ""))
             if name == "Statement":
                 for statement in args:
-                    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                    actions = (
+                        statement["Action"]
+                        if isinstance(statement["Action"], list)
+                        else [statement["Action"]]
+                    )
                     if not any(a.startswith("s3:Put") or a in {"s3:*", "*"} for a in actions):
                         continue
-                    resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                    resources = (
+                        statement["Resource"]
+                        if isinstance(statement["Resource"], list)
+                        else [statement["Resource"]]
+                    )
                     for res in resources:
                         target = _bucket_of(res)
                         assert target is not None, f"unrecognised write grant {res}"
@@ -60,7 +67,9 @@ def triggers_of(template: dict[str, Any], function: dict[str, Any]) -> set[tuple
     for logical, resource in resources.items():
         if resource["Type"] != "AWS::S3::Bucket":
             continue
-        for config in resource["Properties"].get("NotificationConfiguration", {}).get("QueueConfigurations", []):
+        for config in (
+            resource["Properties"].get("NotificationConfiguration", {}).get("QueueConfigurations", [])
+        ):
             if config["Queue"]["Fn::GetAtt"][0] in queues:
                 rules = config.get("Filter", {}).get("S3Key", {}).get("Rules", [])
                 prefix = next((r["Value"] for r in rules if r["Name"] == "prefix"), "")
@@ -79,7 +88,8 @@ def test_no_function_writes_where_its_trigger_listens(template: dict[str, Any]) 
             for written_bucket, write_prefix in writes_of(function):
                 overlap = write_prefix.startswith(trigger_prefix) or trigger_prefix.startswith(write_prefix)
                 assert not (bucket == written_bucket and overlap), (
-                    f"{name} writes {written_bucket}/{write_prefix}* which triggers it ({bucket}/{trigger_prefix}*)"
+                    f"{name} writes {written_bucket}/{write_prefix}* "
+                    f"which triggers it ({bucket}/{trigger_prefix}*)"
                 )
                 checked += 1
     assert checked >= 1  # the ingest function both is triggered and writes: the check really ran
@@ -94,7 +104,9 @@ def test_ingest_writes_only_under_the_prefix_its_environment_names(template: dic
     }
 
 
-def test_every_queue_source_reports_partial_failures_and_has_a_dead_letter_queue(template: dict[str, Any]) -> None:
+def test_queue_sources_report_partial_failures_and_have_dead_letter_queues(
+    template: dict[str, Any],
+) -> None:
     resources = template["Resources"]
     for function in functions(template).values():
         for event in function["Properties"]["Events"].values():
@@ -116,7 +128,8 @@ def test_storage_is_private_and_encrypted(template: dict[str, Any]) -> None:
         assert all(props["PublicAccessBlockConfiguration"].values())
         assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
         policies = [
-            v for v in resources.values()
+            v
+            for v in resources.values()
             if v["Type"] == "AWS::S3::BucketPolicy" and v["Properties"]["Bucket"] == {"Ref": bucket}
         ]
         statement = policies[0]["Properties"]["PolicyDocument"]["Statement"][0]

@@ -65,8 +65,9 @@ class _Base:
                 continue
             key = upload_key(path, body)
             metadata = {SOURCE_URL_METADATA: page_url} if page_url else {}
-            self.storage.s3.put_object(Bucket=self.raw_bucket, Key=key, Body=body, ContentType="text/html",
-                                       Metadata=metadata)
+            self.storage.s3.put_object(
+                Bucket=self.raw_bucket, Key=key, Body=body, ContentType="text/html", Metadata=metadata
+            )
             source_ref = Source.from_s3(self.raw_bucket, key, page_url=page_url)
             submissions.append(Submission(source, source_ref.article_id))
         for start in range(0, len(urls), MAX_URLS_PER_REQUEST):
@@ -99,7 +100,9 @@ class LocalPipeline(_Base):
         self.table = outputs["TableName"]
         self.raw_bucket = outputs["RawBucketName"]
         self.ingest_function = next(
-            lid for lid, spec in runtime.resources.functions.items() if spec.name == outputs["IngestFunctionName"]
+            lid
+            for lid, spec in runtime.resources.functions.items()
+            if spec.name == outputs["IngestFunctionName"]
         )
         self.storage = Storage()
 

@@ -114,7 +114,9 @@ class LocalRuntime:
                 if done:
                     self._sqs.delete_message_batch(
                         QueueUrl=url,
-                        Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+                        Entries=[
+                            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
+                        ],
                     )
         return PumpStats(batches, messages, failed, errors)
 

@@ -56,7 +56,7 @@ def local_aws_environment(endpoint_url: str, region: str = LOCAL_REGION) -> Iter
     values = {
         "AWS_ENDPOINT_URL": endpoint_url,
         "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto accepts any credentials
+        "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": region,
         "AWS_REGION": region,
@@ -83,7 +83,9 @@ def _notification(cfn: dict[str, Any], resolve: Resolver) -> dict[str, Any]:
         config: dict[str, Any] = {"QueueArn": resolve(entry["Queue"]), "Events": [entry["Event"]]}
         rules = entry.get("Filter", {}).get("S3Key", {}).get("Rules")
         if rules:
-            config["Filter"] = {"Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}}
+            config["Filter"] = {
+                "Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}
+            }
         configs.append(config)
     return {"QueueConfigurations": configs}
 
@@ -121,11 +123,16 @@ def provision(
     # Queues without a redrive policy (the dead-letter queues) first, so redrive targets exist.
     sqs_resources = sorted(by_type("AWS::SQS::Queue"), key=lambda kv: "RedrivePolicy" in kv[1])
     for logical_id, props in sqs_resources:
-        queue_attrs = {"VisibilityTimeout": str(min(int(props.get("VisibilityTimeout", 30)), visibility_timeout))}
+        queue_attrs = {
+            "VisibilityTimeout": str(min(int(props.get("VisibilityTimeout", 30)), visibility_timeout))
+        }
         if "RedrivePolicy" in props:
             redrive = resolve(props["RedrivePolicy"])
             queue_attrs["RedrivePolicy"] = json.dumps(
-                {"deadLetterTargetArn": redrive["deadLetterTargetArn"], "maxReceiveCount": int(redrive["maxReceiveCount"])}
+                {
+                    "deadLetterTargetArn": redrive["deadLetterTargetArn"],
+                    "maxReceiveCount": int(redrive["maxReceiveCount"]),
+                }
             )
         queue_name = f"{name}-{logical_id}"
         url = sqs.create_queue(QueueName=queue_name, Attributes=queue_attrs)["QueueUrl"]
@@ -165,16 +172,20 @@ def provision(
     for logical_id, props in buckets:
         if "NotificationConfiguration" in props:
             s3.put_bucket_notification_configuration(
-                Bucket=refs[logical_id], NotificationConfiguration=_notification(props["NotificationConfiguration"], resolve)
+                Bucket=refs[logical_id],
+                NotificationConfiguration=_notification(props["NotificationConfiguration"], resolve),
             )
 
     globals_fn = (template.get("Globals") or {}).get("Function", {})
     global_env = globals_fn.get("Environment", {}).get("Variables", {})
     functions: dict[str, FunctionSpec] = {}
-    for logical_id, props in by_type("AWS::Serverless::Function"):
+    for logical_id, _ in by_type("AWS::Serverless::Function"):
         refs[logical_id] = f"{name}-{logical_id}"
     for logical_id, props in by_type("AWS::Serverless::Function"):
-        env = {k: str(resolve(v)) for k, v in {**global_env, **props.get("Environment", {}).get("Variables", {})}.items()}
+        env = {
+            k: str(resolve(v))
+            for k, v in {**global_env, **props.get("Environment", {}).get("Variables", {})}.items()
+        }
         module, _, handler = props["Handler"].rpartition(".")
         sources = []
         for event in (props.get("Events") or {}).values():

@@ -13,7 +13,7 @@ _SUB = re.compile(r"\$\{([^}!]+)\}")
 
 
 class _CfnLoader(yaml.SafeLoader):
-    """SafeLoader that turns ``!Ref x`` into ``{"Ref": x}``, ``!GetAtt a.b`` into ``{"Fn::GetAtt": [a, b]}``…"""
+    """SafeLoader reading ``!Ref x`` as ``{"Ref": x}`` and ``!GetAtt a.b`` as ``{"Fn::GetAtt": [a, b]}``."""
 
 
 def _construct(tag: str) -> Callable[[yaml.SafeLoader, yaml.Node], dict[str, Any]]:
@@ -26,14 +26,31 @@ def _construct(tag: str) -> Callable[[yaml.SafeLoader, yaml.Node], dict[str, Any
         elif isinstance(node, yaml.SequenceNode):
             value = loader.construct_sequence(node, deep=True)
         else:
-            value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+            value = loader.construct_mapping(node, deep=True)
         return {"Ref": value} if tag == "Ref" else {f"Fn::{tag}": value}
 
     return build
 
 
-for _tag in ("Ref", "GetAtt", "Sub", "Join", "If", "Not", "Equals", "And", "Or", "Select", "Split",
-             "FindInMap", "ImportValue", "Base64", "Condition", "GetAZs", "Cidr"):
+for _tag in (
+    "Ref",
+    "GetAtt",
+    "Sub",
+    "Join",
+    "If",
+    "Not",
+    "Equals",
+    "And",
+    "Or",
+    "Select",
+    "Split",
+    "FindInMap",
+    "ImportValue",
+    "Base64",
+    "Condition",
+    "GetAZs",
+    "Cidr",
+):
     _CfnLoader.add_constructor(f"!{_tag}", _construct(_tag))
 
 
@@ -58,7 +75,7 @@ class Resolver:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (name, arg), = value.items()
+            ((name, arg),) = value.items()
             if name == "Ref":
                 return self.refs[arg]
             if name == "Fn::GetAtt":
