@@ -30,15 +30,26 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 api = APIGatewayHttpResolver()
 
 
-def ingest_urls(payload: Any) -> dict[str, Any]:
-    outcomes = [service.ingest_url(url).to_dict() for url in parse_url_request(payload)]
+#: API Gateway gives an HTTP API integration 30 s; what the budget cannot reach is recorded as failed.
+API_BUDGET_SECONDS = 25.0
+#: Left for writing results and replying after the last fetch of a direct invoke.
+REPLY_MARGIN_SECONDS = 5.0
+
+
+def ingest_urls(payload: Any, seconds: float) -> dict[str, Any]:
+    outcomes = [o.to_dict() for o in service.ingest_urls(parse_url_request(payload), seconds=seconds)]
     return {"results": outcomes, "failed": sum(o["status"] == "failed" for o in outcomes)}
+
+
+def _budget(context: LambdaContext, cap: float | None = None) -> float:
+    left = context.get_remaining_time_in_millis() / 1000 - REPLY_MARGIN_SECONDS
+    return min(left, cap) if cap else left
 
 
 @api.post("/articles")
 def post_articles() -> Response:
     try:
-        reply = ingest_urls(api.current_event.json_body)
+        reply = ingest_urls(api.current_event.json_body, _budget(api.lambda_context, API_BUDGET_SECONDS))
     except (InputError, ValueError) as exc:
         return Response(400, content_types.APPLICATION_JSON, {"error": "bad_request", "message": str(exc)})
     return Response(200, content_types.APPLICATION_JSON, reply)
@@ -66,7 +77,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Mapping[str
     if kind == "http":
         return api.resolve(event, context)
     try:
-        return ingest_urls(event)
+        return ingest_urls(event, _budget(context))
     except InputError as exc:
         logger.warning("bad direct invoke", extra={"reason": exc.reason})
         return {"error": exc.reason, "message": str(exc), "results": [], "failed": 0}

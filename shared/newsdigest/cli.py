@@ -80,8 +80,11 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
             endpoint = f"http://{host}:{port}"
         stack.enter_context(local_aws_environment(endpoint))
         resources = provision(template, name=args.name)
-        extra_env = {"FETCH_ALLOW_PRIVATE_ADDRESSES": "true"} if args.allow_private_addresses else {}
-        extra_env["POWERTOOLS_TRACE_DISABLED"] = "true"
+        extra_env = {
+            # Explicit either way, so an inherited environment cannot open private addresses.
+            "FETCH_ALLOW_PRIVATE_ADDRESSES": "true" if args.allow_private_addresses else "false",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+        }
         runtime = LocalRuntime(resources, extra_env=extra_env)
         pipeline = LocalPipeline(runtime)
         submissions = pipeline.submit(args.sources, page_url=args.page_url)

@@ -6,7 +6,9 @@ anything else propagates so the queue retries it and, at the end, dead-letters i
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from newsdigest.errors import ExtractionError, NewsdigestError
@@ -19,6 +21,9 @@ from newsdigest.storage import Storage
 
 if TYPE_CHECKING:
     from newsdigest.models import Article
+
+#: Below this, a fetch cannot sensibly complete (connect, TLS, a first response).
+MIN_FETCH_SECONDS = 2.0
 
 
 def _charset_of(content_type: str | None) -> str | None:
@@ -56,17 +61,37 @@ class IngestService:
         source = Source.from_s3(bucket, key, page_url=stored.metadata.get(SOURCE_URL_METADATA))
         return self._store(source, stored.body, http_charset=_charset_of(stored.content_type), raw_key=key)
 
-    def ingest_url(self, url: str) -> Outcome:
+    def ingest_urls(self, urls: list[str], *, seconds: float) -> list[Outcome]:
+        """Fetch URLs one after another within a time budget (the caller's timeout, less a margin).
+
+        Each fetch gets what is left of the budget at most; a URL the budget cannot reach is recorded
+        as failed with reason ``deadline`` rather than left to be cut off by the platform.
+        """
+        deadline = time.monotonic() + seconds
+        outcomes = []
+        for url in urls:
+            left = deadline - time.monotonic()
+            if left < MIN_FETCH_SECONDS:
+                exc = NewsdigestError("not attempted: the request's time budget ran out", reason="deadline")
+                outcomes.append(self._failed(Source.from_url(url), exc, stage="fetch"))
+                continue
+            outcomes.append(self.ingest_url(url, seconds=left))
+        return outcomes
+
+    def ingest_url(self, url: str, *, seconds: float | None = None) -> Outcome:
         from newsdigest.fetch import fetch_url
 
         fetcher = self._fetcher or fetch_url
+        fetch_settings = self.settings.fetch
+        if seconds is not None and seconds < fetch_settings.total_timeout:
+            fetch_settings = replace(fetch_settings, total_timeout=seconds)
         try:
             source = Source.from_url(url)
         except ValueError as exc:
             bad = Source(kind="url", ref=url, url=url)
             return self._failed(bad, NewsdigestError(str(exc), reason="bad_url"), stage="fetch")
         try:
-            result = fetcher(url, self.settings.fetch)
+            result = fetcher(url, fetch_settings)
         except NewsdigestError as exc:
             # Direct and API calls have no queue to retry them: even transient errors are recorded.
             return self._failed(source, exc, stage="fetch")

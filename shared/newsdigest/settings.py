@@ -64,6 +64,7 @@ class Settings:
             max_retries=int(env.get("FETCH_MAX_RETRIES", fetch_defaults.max_retries)),
             respect_robots=_bool(env.get("FETCH_RESPECT_ROBOTS", "true")),
             allow_private_addresses=_bool(env.get("FETCH_ALLOW_PRIVATE_ADDRESSES", "false")),
+            total_timeout=float(env.get("FETCH_TOTAL_TIMEOUT", fetch_defaults.total_timeout)),
         )
         sentences = env.get("SUMMARY_SENTENCES", "").strip()
         return cls(

@@ -190,3 +190,30 @@ def test_ingest_writes_only_under_the_articles_prefix() -> None:
     outcome = IngestService(settings, storage).ingest_object("raw", "a.html")  # type: ignore[arg-type]
     assert outcome.status == "stored"
     assert storage.puts == [("arts", f"articles/{Source.from_s3('raw', 'a.html').article_id}.json")]
+
+
+def test_urls_past_the_time_budget_are_recorded_not_fetched() -> None:
+    fetched: list[str] = []
+
+    def fetcher(url: str, settings: Any) -> Any:
+        fetched.append(url)
+        raise AssertionError("must not fetch")
+
+    storage = FakeStorage({})
+    service = IngestService(Settings(table_name="t"), storage, fetcher=fetcher)  # type: ignore[arg-type]
+    outcomes = service.ingest_urls(["https://a.example/1", "https://b.example/2"], seconds=0.5)
+    assert fetched == []
+    assert [o.reason for o in outcomes] == ["deadline", "deadline"]
+    assert [i["reason"] for i in storage.items] == ["deadline", "deadline"]
+
+
+def test_each_fetch_gets_at_most_what_is_left_of_the_budget() -> None:
+    budgets: list[float] = []
+
+    def fetcher(url: str, settings: Any) -> Any:
+        budgets.append(settings.total_timeout)
+        raise NewsdigestError("refused", reason="address_not_allowed")
+
+    service = IngestService(Settings(table_name="t"), FakeStorage({}), fetcher=fetcher)  # type: ignore[arg-type]
+    service.ingest_urls(["https://a.example/1"], seconds=8)
+    assert len(budgets) == 1 and 7 < budgets[0] <= 8
