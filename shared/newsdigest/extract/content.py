@@ -176,24 +176,49 @@ def _is_article_like(el: etree._Element, stats: dict[etree._Element, Stats], thr
     return False
 
 
+def _box_is_links(st: Stats) -> bool:
+    """A box the writer will skip as a link list (menus, related stories, tag clouds)."""
+    if not st.text:
+        return False
+    density = st.links / st.text
+    return density > 0.5 or (density > 0.3 and st.text < 400 and st.punct < 3)
+
+
 def _widen(best: etree._Element, stats: dict[etree._Element, Stats]) -> etree._Element:
     """Climb to ancestors that add only clean text: the standfirst or intro often sits in a header
-    next to the body container, and belongs to the article."""
+    next to the body container, and page builders split one article over many sibling boxes.
+
+    What an ancestor adds is judged the way the writer will see it: link lists it skips anyway do
+    not count against the climb.
+    """
     node = best
-    for _ in range(8):
+    steps = 0
+    for _ in range(40):
         parent = node.getparent()
-        if parent is None or parent.tag in {"body", "html"}:
+        if parent is None or parent.tag in {"body", "html"} or steps >= 8:
             break
-        pst, nst = stats.get(parent), stats.get(node)
-        if pst is None or nst is None:
+        pst = stats.get(parent)
+        if pst is None:
             break
-        extra = pst.text - nst.text
-        extra_links = pst.links - nst.links
-        extra_good = pst.good - nst.good
-        if extra > 0 and (extra_links / extra > 0.25 or extra_good < 0.6 * extra):
-            # Allow a short lead even when it is not paragraph-shaped (a bold intro div).
-            if not (extra <= 400 and extra_links / extra <= 0.1 and extra <= 0.5 * nst.text):
-                break
+        extra = pst.own
+        extra_links = 0
+        extra_good = 0
+        for child in parent:
+            if child is node:
+                continue
+            cst = stats.get(child)
+            if cst is None or _box_is_links(cst):
+                continue
+            extra += cst.text
+            extra_links += cst.links
+            extra_good += cst.good
+        nst = stats[node]
+        if extra > 0:
+            steps += 1
+            if extra_links / extra > 0.25 or extra_good < 0.6 * extra:
+                # Allow a short lead even when it is not paragraph-shaped (a bold intro div).
+                if not (extra <= 400 and extra_links / extra <= 0.1 and extra <= 0.5 * nst.text):
+                    break
         node = parent
     return node
 
@@ -258,19 +283,20 @@ def _skip(el: etree._Element, stats: dict[etree._Element, Stats], title_key: str
     st = stats.get(el)
     if st is None:
         return False
-    if tag == "h1" and title_key is not None:
+    if tag == "h1" and title_key is not None and SKIP_TITLE:
         return normalise_key(" ".join("".join(el.itertext()).split())) == title_key
     if st.text == 0:
         return False
     density = st.links / st.text
     if tag in _LISTS or tag in {"div", "section", "table", "tr", "header"}:
         # Lists and boxes that are mostly links: menus, related stories, tag lists.
-        return density > 0.5 or (density > 0.3 and st.text < 400 and st.punct < 3)
+        return _box_is_links(st)
     if tag in {"p", "li", "dd", "td", "blockquote", "h2", "h3", "h4", "h5", "h6"}:
         return density > 0.65
     return False
 
 
+SKIP_TITLE = True
 _KEY = re.compile(r"[\W_]+", re.UNICODE)
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 
