@@ -8,7 +8,8 @@ from newsdigest.errors import SummariseError
 from newsdigest.summarise.document import Document
 from newsdigest.summarise.sumy_methods import SUMY_CLASSES, rank_with_sumy, require_numpy
 
-Ranker = Callable[[Document], list[int]]
+#: (document, expected summary size in sentences) -> all sentence indices, best first.
+Ranker = Callable[[Document, int], list[int]]
 
 DEFAULT_METHOD = "default"
 LEAD_METHOD = "lead"
@@ -48,7 +49,7 @@ def check_available(method: str) -> None:
     require_numpy(method)
 
 
-def _rank_lead(document: Document) -> list[int]:
+def _rank_lead(document: Document, expected: int) -> list[int]:
     return list(range(len(document.sentences)))
 
 
@@ -59,4 +60,4 @@ def ranker_for(method: str) -> Ranker:
         return rank_default
     if method == LEAD_METHOD:
         return _rank_lead
-    return lambda document: rank_with_sumy(method, document)
+    return lambda document, expected: rank_with_sumy(method, document)

@@ -29,6 +29,14 @@ def _select(ranking: list[int], plan: LengthPlan, word_counts: tuple[int, ...]) 
     return sorted(chosen)
 
 
+def _expected_sentences(plan: LengthPlan, word_counts: tuple[int, ...]) -> int:
+    """How many sentences the summary will have, estimated from the mean length for a word budget."""
+    if plan.words is None:
+        return plan.sentences
+    mean = sum(word_counts) / len(word_counts)
+    return max(1, round(plan.words / max(mean, 1.0)))
+
+
 def summarise(
     text: str,
     *,
@@ -65,7 +73,7 @@ def summarise(
         if plan.basis != "default":
             notes.append(f"the text has only {total} sentence(s); all are returned")
     else:
-        ranking = ranker_for(name)(document)
+        ranking = ranker_for(name)(document, _expected_sentences(plan, document.word_counts))
         chosen = _select(ranking, plan, document.word_counts)
     parameters["selected_sentences"] = len(chosen)
     parameters["selected_words"] = sum(document.word_counts[i] for i in chosen)

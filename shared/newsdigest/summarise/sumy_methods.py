@@ -83,7 +83,17 @@ def rank_with_sumy(method: str, document: Document) -> list[int]:
     """Sentence indices of ``document`` best first, as sumy's ``method`` rates them."""
     require_numpy(method)
     module_name, class_name = SUMY_CLASSES[method]
-    module = importlib.import_module(f"sumy.summarizers.{module_name}")
+    try:
+        module = importlib.import_module(f"sumy.summarizers.{module_name}")
+        sumy_document = _sumy_document(document)
+    except ImportError as exc:
+        # The Lambda layer ships sumy without NLTK, pycountry and requests, which its summarisers and
+        # document model import at module level; only "default" and "lead" work there.
+        raise SummariseError(
+            f"method {method!r} needs sumy's optional dependencies ({exc.name or exc} is missing); "
+            "install sumy with its dependencies or use 'default' or 'lead'",
+            reason="missing_dependency",
+        ) from exc
     cls = getattr(module, class_name)
     stemmer = document.profile.stemmer
     if method == "edmundson":
@@ -94,7 +104,7 @@ def rank_with_sumy(method: str, document: Document) -> list[int]:
         summariser.stop_words = document.profile.stop_words
     recorder = _RankRecorder()
     try:
-        summariser(_sumy_document(document), recorder)
+        summariser(sumy_document, recorder)
     except ValueError as exc:  # sumy reports a missing NumPy this way
         if "NumPy" in str(exc):
             raise SummariseError(str(exc), reason="missing_dependency") from exc

@@ -1,0 +1,204 @@
+"""summarise(): contract, length control, methods, languages, and no network or heavy imports."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsdigest import summarise
+from newsdigest.errors import SummariseError
+from newsdigest.summarise.methods import METHODS
+from newsdigest.summarise.sentences import split_sentences
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "summarisation"
+ENGLISH = (FIXTURES / "english_article.txt").read_text(encoding="utf-8")
+RUSSIAN = (FIXTURES / "russian_article.txt").read_text(encoding="utf-8")
+GERMAN = (FIXTURES / "german_article.txt").read_text(encoding="utf-8")
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _assert_extract_of(summary_sentences: list[str], text: str, language: str = "english") -> None:
+    """Every sentence is a sentence of the text, verbatim up to whitespace, in document order."""
+    all_sentences = split_sentences(text, language)
+    positions = [all_sentences.index(s) for s in summary_sentences]
+    assert positions == sorted(positions)
+    assert len(set(positions)) == len(positions)
+    for sentence in summary_sentences:
+        assert sentence in _normalised(text)
+
+
+def test_default_summary_records_method_language_and_length() -> None:
+    summary = summarise(ENGLISH, sentences=3)
+    assert summary.method == "default"
+    assert summary.language == "english"
+    assert summary.parameters["sentences"] == 3
+    assert summary.parameters["length_basis"] == "sentences"
+    assert summary.parameters["total_sentences"] == len(split_sentences(ENGLISH))
+    assert summary.note is None
+    assert len(summary.sentences) == 3
+    _assert_extract_of(summary.sentences, ENGLISH)
+    # A highlight-length summary is the lead: the dateline sentence opens it.
+    assert summary.sentences[0].startswith("LONDON, March 3 (Newswire) - The city council approved")
+
+
+def test_longer_default_summary_skips_fragments_and_duplicates() -> None:
+    repeated = "The council approved the library plan for the old power station site on Tuesday."
+    text = ENGLISH + "\n\n" + repeated + " " + repeated.replace("Tuesday", "Tuesday evening")
+    summary = summarise(text, sentences=6)
+    assert len(summary.sentences) == 6
+    _assert_extract_of(summary.sentences, text)
+    assert "Scroll down for video." not in summary.sentences
+    assert not (repeated in summary.sentences and repeated.replace("Tuesday", "Tuesday evening") in summary.sentences)
+
+
+def test_ratio_keeps_that_share_of_sentences() -> None:
+    total = len(split_sentences(ENGLISH))
+    summary = summarise(ENGLISH, ratio=0.5)
+    assert len(summary.sentences) == round(0.5 * total)
+    assert summary.parameters["ratio"] == 0.5
+    assert summary.parameters["length_basis"] == "ratio"
+
+
+def test_word_budget_is_respected() -> None:
+    summary = summarise(ENGLISH, words=60)
+    assert summary.parameters["words"] == 60
+    used = sum(len(s.split()) for s in summary.sentences)
+    assert 0 < used <= 60
+    assert summary.parameters["selected_words"] == used
+
+
+def test_word_budget_below_any_sentence_still_returns_one_sentence() -> None:
+    summary = summarise(ENGLISH, words=1)
+    assert len(summary.sentences) == 1
+
+
+def test_default_length_scales_with_the_article() -> None:
+    assert len(summarise(ENGLISH).sentences) == 3
+    long_text = " ".join(f"Sentence number {i} talks about topic {i % 7} in detail." for i in range(60))
+    summary = summarise(long_text)
+    assert summary.parameters["length_basis"] == "default"
+    assert len(summary.sentences) == 7
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"sentences": 0}, {"sentences": 2.5}, {"ratio": 0}, {"ratio": 1.5}, {"words": -3}, {"sentences": 2, "words": 10}]
+)
+def test_invalid_length_arguments_are_refused(kwargs: dict[str, float]) -> None:
+    with pytest.raises(SummariseError) as info:
+        summarise(ENGLISH, **kwargs)  # type: ignore[arg-type]
+    assert info.value.reason == "invalid_length"
+
+
+def test_short_text_returns_all_sentences_in_order() -> None:
+    text = "The vote passed on Tuesday after a long debate. Work begins in the autumn."
+    summary = summarise(text, sentences=5)
+    assert summary.sentences == split_sentences(text)
+    assert summary.note is not None and "only 2 sentence" in summary.note
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t  "])
+def test_empty_text_is_an_error(text: str) -> None:
+    with pytest.raises(SummariseError) as info:
+        summarise(text)
+    assert info.value.reason == "empty_text"
+
+
+def test_unknown_method_lists_the_valid_names() -> None:
+    with pytest.raises(SummariseError) as info:
+        summarise(ENGLISH, method="magic")
+    assert info.value.reason == "unknown_method"
+    for name in ("default", "lead", "lexrank", "textrank", "lsa", "luhn", "edmundson", "kl", "sumbasic", "reduction"):
+        assert name in str(info.value)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_method_is_selectable(method: str) -> None:
+    summary = summarise(ENGLISH, method=method, sentences=3, title="Council backs library at old power station")
+    assert summary.method == method
+    assert len(summary.sentences) == 3
+    _assert_extract_of(summary.sentences, ENGLISH)
+
+
+def test_method_names_are_case_and_alias_tolerant() -> None:
+    assert summarise(ENGLISH, method="LexRank", sentences=2).method == "lexrank"
+    assert summarise(ENGLISH, method="sum_basic", sentences=2).method == "sumbasic"
+
+
+def test_numpy_methods_fail_clearly_without_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from newsdigest.summarise import sumy_methods
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        sumy_methods.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "numpy" else real_find_spec(name, *a),
+    )
+    for method in ("lexrank", "textrank", "lsa"):
+        with pytest.raises(SummariseError) as info:
+            summarise(ENGLISH, method=method, sentences=2)
+        assert info.value.reason == "missing_dependency"
+        assert "NumPy" in str(info.value)
+    assert len(summarise(ENGLISH, sentences=2).sentences) == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [(None, "english"), ("en", "english"), ("english", "english"), ("en-GB", "english"), ("DE", "german")],
+)
+def test_language_codes_and_names(language: str | None, expected: str) -> None:
+    assert summarise(ENGLISH, language=language, sentences=2).language == expected
+
+
+def test_unsupported_language_falls_back_to_neutral_tokenisation() -> None:
+    summary = summarise(ENGLISH, language="tlh", sentences=4)
+    assert summary.language == "neutral"
+    assert summary.note is not None and "'tlh' is not supported" in summary.note
+    assert len(summary.sentences) == 4
+    _assert_extract_of(summary.sentences, ENGLISH, "neutral")
+
+
+@pytest.mark.parametrize(("text", "language", "name"), [(RUSSIAN, "ru", "russian"), (GERMAN, "de", "german")])
+def test_non_english_articles(text: str, language: str, name: str) -> None:
+    for method in ("default", "lexrank", "luhn"):
+        summary = summarise(text, language=language, method=method, sentences=4)
+        assert summary.language == name
+        assert summary.note is None
+        _assert_extract_of(summary.sentences, text, name)
+    # The dateline is not a sentence of its own.
+    assert not any(s.endswith("/ТАСС/.") for s in split_sentences(RUSSIAN, "russian"))
+
+
+def test_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the summariser tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    for method in ("default", "lexrank", "edmundson"):
+        assert len(summarise(ENGLISH, method=method, sentences=3).sentences) == 3
+        assert len(summarise(RUSSIAN, language="ru", method=method, sentences=3).sentences) == 3
+    assert summarise(RUSSIAN, language="uk", sentences=2).language == "ukrainian"
+
+
+def test_default_path_imports_neither_nltk_numpy_nor_sumy_modules() -> None:
+    # A fresh interpreter: the cold-start contract of the Lambda layer (which ships no NLTK or NumPy).
+    code = (
+        "import json, sys\n"
+        "from newsdigest import summarise\n"
+        f"s = summarise(open({str(FIXTURES / 'russian_article.txt')!r}, encoding='utf-8').read(), language='ru')\n"
+        f"s = summarise(open({str(FIXTURES / 'english_article.txt')!r}, encoding='utf-8').read(), sentences=5)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {'nltk', 'numpy', 'sumy', 'requests', 'pycountry'})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(result.stdout) == ["sumy"]  # the bare package, for its stop-word data files
