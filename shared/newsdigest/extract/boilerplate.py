@@ -16,10 +16,13 @@ from lxml import etree
 
 # Removed with their content before anything else is looked at.
 DROP_TAGS = frozenset(
-    "script style noscript template svg math canvas iframe object embed video audio source track map "
-    "area button select option optgroup textarea input datalist dialog head link meta base nav aside "
-    "menu footer figure picture img".split()
+    "script style template svg math canvas iframe object embed video audio source track map "
+    "area button select option optgroup textarea input datalist dialog head link meta base "
+    "figure picture img".split()
 )
+# Furniture by tag, removed in the pruning walk (so that they leave a placeholder) unless they hold
+# most of the page: some sites wrap everything in <noscript> or an unclosed <nav>.
+_FURNITURE_TAGS = frozenset("nav aside menu footer noscript".split())
 # Roles that mark furniture, whatever the tag.
 _DROP_ROLES = frozenset(
     "navigation banner contentinfo complementary search menu menubar dialog alertdialog toolbar tablist "
@@ -155,7 +158,7 @@ def strip_furniture_tags(root: etree._Element) -> None:
 
 def _doomed(el: etree._Element, text: int, links: int, page_text: int) -> bool:
     role = (el.get("role") or "").lower()
-    if role in _DROP_ROLES or is_hidden(el):
+    if el.tag in _FURNITURE_TAGS or role in _DROP_ROLES or is_hidden(el):
         # Unclosed banners swallow the page and some pages start hidden until a script reveals them:
         # a box holding most of the page's text is not furniture.
         return text < 0.4 * page_text or page_text < 200
@@ -197,10 +200,28 @@ def prune(
                 removed.append(el)
                 if on_remove is not None:
                     on_remove(el)
-                remove_keep_tail(el)
+                if text >= CUT_MIN_TEXT:
+                    cut_marker(el)
+                else:
+                    remove_keep_tail(el)
                 continue
         stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
     return removed
+
+
+CUT = "nd-cut"  # placeholder tag left where a box with text was removed
+CUT_MIN_TEXT = 50
+
+
+def cut_marker(el: etree._Element) -> None:
+    """Replace ``el`` by an empty placeholder: the writer then knows a box stood here, and can drop
+    the heading that introduced it ("Related stories", "Mehr zum Thema")."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    marker = etree.Element(CUT)
+    marker.tail = el.tail
+    parent.replace(el, marker)
 
 
 def remove_keep_tail(el: etree._Element) -> None:

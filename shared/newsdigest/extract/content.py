@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from newsdigest.extract.boilerplate import class_id, class_weight, is_marked_boilerplate
+from newsdigest.extract.boilerplate import CUT, class_id, class_weight, is_marked_boilerplate
 from newsdigest.extract.dates import parse_date
 
 BLOCK_TAGS = frozenset(
@@ -31,6 +31,7 @@ _TEXT_UNITS = frozenset("p pre blockquote li dd dt td th h2 h3 h4 h5 h6 div sect
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _LISTS = frozenset({"ul", "ol", "dl"})
 _PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
+_SENTENCE_END_STRICT = re.compile(r"[.!?…。！？\"”»)]\s*$")
 _SENTENCE_END = re.compile(r"[.!?…。！？:\"”»)]\s*$")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _MIN_UNIT = 25
@@ -273,8 +274,11 @@ class _Writer:
             self.paras.append(_Para(text, self.heading_depth > 0))
 
     def drop_dangling_heading(self) -> None:
-        # A heading whose section was skipped ("Related articles") is furniture too.
-        if self.paras and self.paras[-1].heading and not self.parts:
+        # A heading whose box was skipped ("Related articles", "Mehr zum Thema:") is furniture too.
+        if self.parts or not self.paras:
+            return
+        last = self.paras[-1]
+        if last.heading or (len(last.text) < 80 and not _SENTENCE_END_STRICT.search(last.text)):
             self.paras.pop()
 
 
@@ -335,10 +339,16 @@ def linearise(blocks: list[etree._Element], stats: dict[etree._Element, Stats], 
                 if el is not block:
                     writer.add(el.tail)
                 continue
+            if tag == CUT:
+                writer.flush()
+                writer.drop_dangling_heading()
+                writer.add(el.tail)
+                continue
             if el is not block and _skip(el, stats, title_key):
                 if tag in BLOCK_TAGS:
                     writer.flush()
-                    writer.drop_dangling_heading()
+                    if stats[el].text >= 50:
+                        writer.drop_dangling_heading()
                 writer.add(el.tail)
                 continue
             if tag in BLOCK_TAGS:
