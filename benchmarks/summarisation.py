@@ -32,7 +32,18 @@ from typing import Any
 
 DEFAULT_DATA = Path("/work/shared/data/summarisation-dev")
 DATASETS = (("cnndm", "cnndm_dev.jsonl"), ("bbc", "bbc_dev.jsonl"))
-METHODS = ("default", "lead", "lexrank", "textrank", "lsa", "luhn", "edmundson", "kl", "sumbasic", "reduction")
+METHODS = (
+    "default",
+    "lead",
+    "lexrank",
+    "textrank",
+    "lsa",
+    "luhn",
+    "edmundson",
+    "kl",
+    "sumbasic",
+    "reduction",
+)
 CNNDM_SENTENCES = 3
 
 
@@ -53,9 +64,8 @@ def length_arguments(source: str, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def evaluate(source: str, items: list[dict[str, Any]], methods: tuple[str, ...]) -> list[dict[str, Any]]:
-    from rouge_score import rouge_scorer
-
     from newsdigest.summarise import summarise
+    from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True)
     lengths = [length_arguments(source, item) for item in items]
@@ -103,7 +113,9 @@ def print_table(source: str, items: list[dict[str, Any]], rows: list[dict[str, A
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the *_dev.jsonl files")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated method names")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N items per dataset")

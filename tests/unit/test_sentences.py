@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from newsdigest.summarise.sentences import split_sentences, splitter_for
 from newsdigest.summarise.tokenizer import OfflineTokenizer, words
 
@@ -74,7 +73,10 @@ def test_whitespace_is_normalised_but_text_is_verbatim() -> None:
 
 
 def test_german_ordinals_and_abbreviations() -> None:
-    text = "Am 3. Oktober feiert Deutschland. Das ist z.B. ein Feiertag. Es gibt ca. 5 Mio. Euro. Die Firma wächst."
+    text = (
+        "Am 3. Oktober feiert Deutschland. Das ist z.B. ein Feiertag. "
+        "Es gibt ca. 5 Mio. Euro. Die Firma wächst."
+    )
     assert split_sentences(text, "german") == [
         "Am 3. Oktober feiert Deutschland.",
         "Das ist z.B. ein Feiertag.",
@@ -115,9 +117,28 @@ def test_greek_question_mark_and_unspaced_cjk() -> None:
 
 @pytest.mark.parametrize(
     "language",
-    ["english", "german", "french", "spanish", "italian", "portuguese", "dutch", "danish", "swedish",
-     "norwegian", "finnish", "hungarian", "romanian", "russian", "ukrainian", "czech", "slovak",
-     "polish", "greek", "arabic"],
+    [
+        "english",
+        "german",
+        "french",
+        "spanish",
+        "italian",
+        "portuguese",
+        "dutch",
+        "danish",
+        "swedish",
+        "norwegian",
+        "finnish",
+        "hungarian",
+        "romanian",
+        "russian",
+        "ukrainian",
+        "czech",
+        "slovak",
+        "polish",
+        "greek",
+        "arabic",
+    ],
 )
 def test_every_stemmed_language_splits_plain_sentences(language: str) -> None:
     assert split_sentences("Alpha beta gamma. Delta epsilon! Zeta eta?", language) == [
@@ -131,5 +152,11 @@ def test_tokenizer_protocol_for_sumy() -> None:
     tokenizer = OfflineTokenizer("english")
     assert tokenizer.language == "english"
     assert tokenizer.to_sentences("One here. Two there.") == ("One here.", "Two there.")
-    assert tokenizer.to_words("Don't co-operate in 2024, Mr. O'Neill!") == ("Don't", "co-operate", "in", "Mr", "O'Neill")
+    assert tokenizer.to_words("Don't co-operate in 2024, Mr. O'Neill!") == (
+        "Don't",
+        "co-operate",
+        "in",
+        "Mr",
+        "O'Neill",
+    )
     assert words("今天很好") == ("今", "天", "很", "好")

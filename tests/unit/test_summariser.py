@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from newsdigest import summarise
 from newsdigest.errors import SummariseError
 from newsdigest.summarise.methods import METHODS
@@ -56,7 +55,9 @@ def test_longer_default_summary_skips_fragments_and_duplicates() -> None:
     assert len(summary.sentences) == 6
     _assert_extract_of(summary.sentences, text)
     assert "Scroll down for video." not in summary.sentences
-    assert not (repeated in summary.sentences and repeated.replace("Tuesday", "Tuesday evening") in summary.sentences)
+    assert not (
+        repeated in summary.sentences and repeated.replace("Tuesday", "Tuesday evening") in summary.sentences
+    )
 
 
 def test_ratio_keeps_that_share_of_sentences() -> None:
@@ -89,7 +90,15 @@ def test_default_length_scales_with_the_article() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"sentences": 0}, {"sentences": 2.5}, {"ratio": 0}, {"ratio": 1.5}, {"words": -3}, {"sentences": 2, "words": 10}]
+    "kwargs",
+    [
+        {"sentences": 0},
+        {"sentences": 2.5},
+        {"ratio": 0},
+        {"ratio": 1.5},
+        {"words": -3},
+        {"sentences": 2, "words": 10},
+    ],
 )
 def test_invalid_length_arguments_are_refused(kwargs: dict[str, float]) -> None:
     with pytest.raises(SummariseError) as info:
@@ -115,13 +124,26 @@ def test_unknown_method_lists_the_valid_names() -> None:
     with pytest.raises(SummariseError) as info:
         summarise(ENGLISH, method="magic")
     assert info.value.reason == "unknown_method"
-    for name in ("default", "lead", "lexrank", "textrank", "lsa", "luhn", "edmundson", "kl", "sumbasic", "reduction"):
+    for name in (
+        "default",
+        "lead",
+        "lexrank",
+        "textrank",
+        "lsa",
+        "luhn",
+        "edmundson",
+        "kl",
+        "sumbasic",
+        "reduction",
+    ):
         assert name in str(info.value)
 
 
 @pytest.mark.parametrize("method", METHODS)
 def test_every_method_is_selectable(method: str) -> None:
-    summary = summarise(ENGLISH, method=method, sentences=3, title="Council backs library at old power station")
+    summary = summarise(
+        ENGLISH, method=method, sentences=3, title="Council backs library at old power station"
+    )
     assert summary.method == method
     assert len(summary.sentences) == 3
     _assert_extract_of(summary.sentences, ENGLISH)
@@ -193,12 +215,17 @@ def test_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_default_path_imports_neither_nltk_numpy_nor_sumy_modules() -> None:
     # A fresh interpreter: the cold-start contract of the Lambda layer (which ships no NLTK or NumPy).
+    russian = str(FIXTURES / "russian_article.txt")
+    english = str(FIXTURES / "english_article.txt")
+    heavy = "{'nltk', 'numpy', 'sumy', 'requests', 'pycountry'}"
     code = (
         "import json, sys\n"
         "from newsdigest import summarise\n"
-        f"s = summarise(open({str(FIXTURES / 'russian_article.txt')!r}, encoding='utf-8').read(), language='ru')\n"
-        f"s = summarise(open({str(FIXTURES / 'english_article.txt')!r}, encoding='utf-8').read(), sentences=5)\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {'nltk', 'numpy', 'sumy', 'requests', 'pycountry'})))\n"
+        f"summarise(open({russian!r}, encoding='utf-8').read(), language='ru')\n"
+        f"summarise(open({english!r}, encoding='utf-8').read(), sentences=5)\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy})))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert json.loads(result.stdout) == ["sumy"]  # the bare package, for its stop-word data files

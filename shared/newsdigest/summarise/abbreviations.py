@@ -19,7 +19,9 @@ def _set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_EN_MONTHS_DAYS = "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun"
+_EN_MONTHS_DAYS = (
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun"
+)
 
 TITLES: dict[str, frozenset[str]] = {
     "english": _set(
@@ -57,7 +59,9 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
         "zzgl nr engl lat jan feb märz apr aug sept sep okt nov dez s"
     ),
     "french": _set("etc cf env av apr janv févr avr juil sept oct nov déc p ex vol no n° boul"),
-    "spanish": _set("etc pág págs núm vol art cía ud uds vd vds aprox ej av avda ene feb abr jun jul ago sept oct nov dic"),
+    "spanish": _set(
+        "etc pág págs núm vol art cía ud uds vd vds aprox ej av avda ene feb abr jun jul ago sept oct nov dic"
+    ),
     "italian": _set("ecc etc pag art ca vol n gen feb mar apr mag giu lug ago sett ott nov dic"),
     "portuguese": _set("etc pág art nº vol av jan fev mar abr mai jun jul ago set out nov dez"),
     "dutch": _set("bijv bv enz etc ca nr blz jl vs resp jan feb mrt apr jun jul aug sep sept okt nov dec"),
@@ -72,7 +76,9 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
     "czech": _set("tj atd apod např tzv resp mil mld tis kč str č ul"),
     "slovak": _set("tj atď napr tzv resp mil mld tis str č ul"),
     "polish": _set("tzn np itd itp tj ok ul godz mln mld tys zł al r w ds"),
-    "greek": _set("π.χ κ.α α.ε ο.ε κ.λπ κ.τ.λ λ.χ χμ χλμ υ.γ τηλ π.χ μ.χ π.μ μ.μ δηλ βλ κ.ο.κ σελ κεφ χιλ αρ"),
+    "greek": _set(
+        "π.χ κ.α α.ε ο.ε κ.λπ κ.τ.λ λ.χ χμ χλμ υ.γ τηλ π.χ μ.χ π.μ μ.μ δηλ βλ κ.ο.κ σελ κεφ χιλ αρ"
+    ),
 }
 
 #: Languages that write ordinal numbers with a dot ("am 3. Oktober"), so "3." rarely ends a sentence.

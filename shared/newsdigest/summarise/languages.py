@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from newsdigest.summarise.stopwords import EXTRA_STOP_WORDS
@@ -111,7 +111,7 @@ def _lower(word: str) -> str:
     return word.lower()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _snowball_stemmer(algorithm: str) -> Stemmer:
     import snowballstemmer
 
@@ -132,7 +132,7 @@ def _ukrainian_stemmer() -> Stemmer | None:
     return fn
 
 
-@lru_cache(maxsize=None)
+@cache
 def stop_words(name: str) -> frozenset[str]:
     """sumy's stop-word list for ``name``, else ours, else an empty set."""
     try:

@@ -48,7 +48,11 @@ def resolve_length(
     ``round(ratio * total_sentences)`` sentences (at least one); without any, the default keeps about
     a fifth of the sentences, at least 3 and at most 7.
     """
-    given = [name for name, value in (("sentences", sentences), ("ratio", ratio), ("words", words)) if value is not None]
+    given = [
+        name
+        for name, value in (("sentences", sentences), ("ratio", ratio), ("words", words))
+        if value is not None
+    ]
     if len(given) > 1:
         raise _bad(f"give at most one of sentences, ratio and words (got {', '.join(given)})")
     if sentences is not None:

@@ -15,7 +15,7 @@ a verbatim substring of the input up to whitespace.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from newsdigest.summarise.abbreviations import ABBREVIATIONS, ORDINAL_DOT, TITLES
 from newsdigest.summarise.languages import stop_words
@@ -32,7 +32,7 @@ _STRIP_OPENERS = re.compile(rf"^[{re.escape(_OPENERS)}]+")
 _FIRST_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _boundary_pattern(language: str) -> re.Pattern[str]:
     ends = ".!?…؟"
     if language == "greek":

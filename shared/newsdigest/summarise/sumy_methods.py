@@ -72,7 +72,9 @@ def _configure_edmundson(summariser: Any, document: Document) -> None:
     stop_words = document.profile.stop_words
     # sumy refuses empty word sets; a set holding only the empty string changes no score.
     summariser.null_words = stop_words or {""}
-    bonus: list[str] = [w for w in words(document.title) if w.lower() not in stop_words] if document.title else []
+    bonus: list[str] = (
+        [w for w in words(document.title) if w.lower() not in stop_words] if document.title else []
+    )
     if not bonus:
         counts = Counter(w.lower() for ws in document.words for w in ws if w.lower() not in stop_words)
         bonus = [w for w, _ in counts.most_common(_EDMUNDSON_KEY_WORDS)]
