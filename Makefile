@@ -11,13 +11,16 @@ SAM_ENV := $(if $(SAM_PYENV),PYENV_VERSION=$(shell pyenv version-name 2>/dev/nul
 export AWS_DEFAULT_REGION ?= us-east-1
 export AWS_REGION ?= us-east-1
 
-.PHONY: help install run test test-e2e lint format validate build size bench clean
+CHECKOV_VENV := .venv-checkov
+
+.PHONY: help install run test test-e2e lint format validate security build size bench clean
 
 help:
 	@echo "make run        install and run the whole pipeline locally on the shipped news page"
 	@echo "make test       install and run the test suite"
 	@echo "make lint       ruff + mypy"
-	@echo "make validate   sam validate --lint + cfn-lint"
+	@echo "make validate   sam validate --lint"
+	@echo "make security   cfn-lint + checkov policy scan of template.yaml"
 	@echo "make build      sam build"
 	@echo "make size       unzipped size of each built function and the layer"
 	@echo "make bench      extraction, summarisation, pipeline and cold-start benchmarks"
@@ -53,6 +56,15 @@ $(SAM):
 
 validate: $(SAM)
 	$(SAM) validate --lint --template template.yaml --region $(AWS_DEFAULT_REGION)
+
+$(CHECKOV_VENV)/bin/checkov:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet checkov cfn-lint
+
+security: $(CHECKOV_VENV)/bin/checkov
+	$(CHECKOV_VENV)/bin/cfn-lint template.yaml
+	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --skip-download --compact --quiet
 
 build: $(SAM)
 	$(SAM_ENV) $(SAM) build --template template.yaml
