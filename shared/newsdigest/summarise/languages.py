@@ -111,8 +111,22 @@ def _lower(word: str) -> str:
     return word.lower()
 
 
+class _SnowballStemmer:
+    """Loads its Snowball algorithm on first use: the English default method compares surface words
+    and never stems, so it should not pay for importing ``snowballstemmer`` (all 36 algorithms)."""
+
+    def __init__(self, algorithm: str) -> None:
+        self.algorithm = algorithm
+        self._stem: Stemmer | None = None
+
+    def __call__(self, word: str) -> str:
+        if self._stem is None:
+            self._stem = _load_snowball(self.algorithm)
+        return self._stem(word)
+
+
 @cache
-def _snowball_stemmer(algorithm: str) -> Stemmer:
+def _load_snowball(algorithm: str) -> Stemmer:
     import snowballstemmer
 
     stem_word = snowballstemmer.stemmer(algorithm).stemWord
@@ -160,7 +174,7 @@ def resolve_language(language: str | None) -> LanguageProfile:
     note = None
     stemmer: Stemmer | None
     if name in _SNOWBALL:
-        stemmer = _snowball_stemmer(_SNOWBALL[name])
+        stemmer = _SnowballStemmer(_SNOWBALL[name])
     elif name == "ukrainian":
         stemmer = _ukrainian_stemmer()
         if stemmer is None:
