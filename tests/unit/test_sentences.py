@@ -160,3 +160,12 @@ def test_tokenizer_protocol_for_sumy() -> None:
         "O'Neill",
     )
     assert words("今天很好") == ("今", "天", "很", "好")
+
+
+def test_sumy_parser_accepts_the_offline_tokenizer() -> None:
+    from sumy.parsers.plaintext import PlaintextParser
+
+    text = "Mr. Smith spoke. He left.\n\nThen it rained."
+    parser = PlaintextParser.from_string(text, OfflineTokenizer("english"))
+    assert [str(s) for s in parser.document.sentences] == ["Mr. Smith spoke.", "He left.", "Then it rained."]
+    assert len(parser.document.paragraphs) == 2

@@ -70,7 +70,7 @@ def summarise(
     parameters: dict[str, Any] = {**plan.parameters(), "total_sentences": total}
     if plan.words is None and plan.sentences >= total:
         chosen = list(range(total))
-        if plan.basis != "default":
+        if plan.basis == "sentences" and plan.sentences > total:
             notes.append(f"the text has only {total} sentence(s); all are returned")
     else:
         ranking = ranker_for(name)(document, _expected_sentences(plan, document.word_counts))
