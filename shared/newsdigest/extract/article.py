@@ -18,7 +18,7 @@ from newsdigest.extract.authors import clean_authors
 from newsdigest.extract.boilerplate import prune, strip_furniture_tags
 from newsdigest.extract.content import baseline_paragraphs, choose_blocks, forget, linearise, measure, size_of
 from newsdigest.extract.dateline import parse_dateline
-from newsdigest.extract.dates import date_from_url, parse_date
+from newsdigest.extract.dates import date_from_url, find_dates, parse_date
 from newsdigest.extract.dom import parse_html
 from newsdigest.extract.encoding import check_binary, decode_html
 from newsdigest.extract.jsonld import JsonLdInfo, parse_jsonld
@@ -79,6 +79,10 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
     if body is None:
         body = root
     strip_furniture_tags(root)
+    published = date_from_url(url) or parse_date(jl.published) or meta_mod.published(meta)
+    published = published or meta.time_published or meta.text_published
+    if published is None:
+        published = _visible_date(body, meta.h1)
     stats = measure(body)
     prune(body, size_of(stats), lambda el: forget(el, stats))
     paragraphs = linearise(choose_blocks(body, stats), stats, title)
@@ -89,8 +93,6 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
     paragraphs = _merge_jsonld_body(paragraphs, jl)
     text = "\n\n".join(paragraphs)
 
-    published = parse_date(jl.published) or meta_mod.published(meta) or meta.time_published
-    published = published or meta.text_published or date_from_url(url)
     modified = parse_date(jl.modified) or meta_mod.modified(meta)
     authors = clean_authors(jl.authors, site_name) or meta_mod.meta_authors(meta, site_name)
     year = int(published[:4]) if published else None
@@ -118,6 +120,18 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
         status=status,
         reason=reason,
     )
+
+
+def _visible_date(body: etree._Element, headings: list[str]) -> str | None:
+    """The first date written near the headline: bylines print the publication day there."""
+    text = " ".join(" ".join(body.itertext()).split())[:200_000]
+    start = 0
+    if headings:
+        pos = text.find(headings[0])
+        if pos >= 0:
+            start = max(0, pos - 300)
+    found = find_dates(text[start : start + 6000], limit=1) or find_dates(text[:6000], limit=1)
+    return found[0][1] if found else None
 
 
 def _jsonld_paragraphs(body: str) -> list[str]:

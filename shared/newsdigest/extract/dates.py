@@ -184,3 +184,20 @@ def month_day(text: str) -> tuple[int, int] | None:
     if match:
         return MONTHS[match.group(2).lower()], int(match.group(1))
     return None
+
+
+_DMY_FULL = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)|(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
+
+
+def find_dates(text: str, limit: int = 20) -> list[tuple[int, str]]:
+    """``(position, ISO day)`` of explicit full dates (with a four-digit year) written in ``text``."""
+    found: list[tuple[int, str]] = []
+    for pattern in (_ISO, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _DMY_FULL):
+        for match in pattern.finditer(text):
+            iso = parse_date(match.group(0))
+            if iso:
+                found.append((match.start(), iso[:10]))
+            if len(found) >= 4 * limit:
+                break
+    found.sort()
+    return found[:limit]
