@@ -76,18 +76,26 @@ def _is_duplicate(words: set[str], kept: list[set[str]]) -> bool:
     return any(len(words & other) >= DUPLICATE_SHARE * min(len(words), len(other)) for other in kept if other)
 
 
-def _defer_weak(order: list[int], document: Document, bags: list[Counter[str]]) -> list[int]:
-    """``order`` with fragments and near-duplicates moved to the end (keeping their relative order)."""
+def _defer_weak(order: list[int], document: Document, bags: list[Counter[str]], needed: int) -> list[int]:
+    """``order`` with fragments and near-duplicates moved to the end (keeping their relative order).
+
+    Duplicates are looked for only until ``needed`` sentences are kept: the comparison is quadratic
+    and sentences past that point are not read for the summary.
+    """
     strong: list[int] = []
     weak: list[int] = []
     kept: list[set[str]] = []
     for index in order:
-        words = set(bags[index])
-        if document.word_counts[index] < MIN_WORDS or _is_duplicate(words, kept):
+        if document.word_counts[index] < MIN_WORDS:
             weak.append(index)
-        else:
-            strong.append(index)
+            continue
+        if len(kept) < needed:
+            words = set(bags[index])
+            if _is_duplicate(words, kept):
+                weak.append(index)
+                continue
             kept.append(words)
+        strong.append(index)
     return strong + weak
 
 
@@ -100,4 +108,5 @@ def rank_default(document: Document, expected: int) -> list[int]:
     else:
         scores = centrality(bags)
         order = sorted(range(n), key=lambda i: (-scores[i], i))
-    return _defer_weak(order, document, bags)
+    # A word budget's sentence count is an estimate, so keep a margin of checked sentences.
+    return _defer_weak(order, document, bags, needed=2 * expected + 5)
