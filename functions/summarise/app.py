@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from newsdigest import snapstart
 from newsdigest.idempotency import idempotent_per_object
 from newsdigest.observability import logger, metrics, tracer
 from newsdigest.s3_messages import event_kind, object_refs_from_payload, process_s3_message
@@ -24,6 +25,7 @@ summarise_object, idempotency_config = idempotent_per_object(
 # A fully failed batch is reported record by record, like a partial one: each message is retried and
 # dead-lettered on its own instead of the invocation erroring as a whole.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+snapstart.register(warm_imports=("newsdigest.summarise", "snowballstemmer"))  # no-op off Lambda
 
 
 @tracer.capture_method
@@ -38,8 +40,12 @@ def record_handler(record: SQSRecord) -> list[dict[str, Any]]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Mapping[str, Any]:
     idempotency_config.register_lambda_context(context)
-    if event_kind(event) == "s3":
+    kind = event_kind(event)
+    if kind == "s3":
         return {"results": [summarise_object(ref) for ref in object_refs_from_payload(event)]}
+    if kind != "sqs":
+        logger.warning("unsupported event shape", extra={"kind": kind})
+        return {"error": "bad_request", "message": "expected an SQS batch or an S3 event notification"}
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

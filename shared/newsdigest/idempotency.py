@@ -15,7 +15,9 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
+from newsdigest import snapstart
 from newsdigest.outcomes import Outcome
+from newsdigest.storage import shared_session
 
 #: A day covers SQS redelivery windows many times over; the summary item guards beyond that.
 EXPIRES_AFTER_SECONDS = 24 * 3600
@@ -29,7 +31,9 @@ def idempotent_per_object(
         raise_on_no_idempotency_key=True,
         expires_after_seconds=EXPIRES_AFTER_SECONDS,
     )
-    persistence = DynamoDBPersistenceLayer(table_name=table_name)
+    # boto3's default session: a session of its own would parse DynamoDB's models again at cold start.
+    persistence = DynamoDBPersistenceLayer(table_name=table_name, boto3_session=shared_session())
+    snapstart.track_persistence_layer(persistence)
 
     @idempotent_function(data_keyword_argument="ref", persistence_store=persistence, config=config)
     def run(ref: dict[str, str]) -> dict[str, Any]:

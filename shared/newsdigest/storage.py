@@ -16,6 +16,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from newsdigest import snapstart
 from newsdigest.errors import InputError
 
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
@@ -47,10 +48,29 @@ def _from_dynamo(value: Any) -> Any:
     return value
 
 
+def shared_session() -> boto3.session.Session:
+    """boto3's default session, which Storage's clients use: other clients made from it (Powertools'
+    idempotency layer) reuse its parsed service models instead of loading them again at cold start."""
+    if boto3.DEFAULT_SESSION is None:
+        boto3.setup_default_session()
+    assert boto3.DEFAULT_SESSION is not None
+    return boto3.DEFAULT_SESSION
+
+
 class Storage:
     def __init__(self, *, s3: Any | None = None, dynamodb: Any | None = None) -> None:
-        self._s3 = s3
-        self._dynamodb = dynamodb
+        self._given = (s3, dynamodb)
+        self._s3, self._dynamodb = self._given
+        snapstart.track(self)
+
+    def reset_clients(self) -> None:
+        """Drop the clients it made (and their connections); the next use creates new ones from boto3's
+        default session (SnapStart restore). Clients passed to the constructor are kept."""
+        self._s3, self._dynamodb = self._given
+
+    def prime(self) -> None:
+        """Create the clients now (before a SnapStart snapshot), so their service models are loaded."""
+        _ = self.s3, self.dynamodb
 
     @property
     def s3(self) -> Any:
