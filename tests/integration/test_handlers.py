@@ -189,3 +189,23 @@ def test_direct_invoke_with_bad_shape_is_a_clear_error(runtime: LocalRuntime) ->
     reply = runtime.invoke("IngestFunction", {"url": "https://example.com/"})
     assert reply["error"] == "bad_request"
     assert "urls" in reply["message"]
+
+
+@pytest.mark.parametrize(
+    "event", [{}, {"Records": []}, {"urls": ["https://e.com/"]}, {"Records": [{"x": 1}]}]
+)
+def test_summarise_rejects_unknown_event_shapes_clearly(runtime: LocalRuntime, event: dict[str, Any]) -> None:
+    reply = runtime.invoke("SummariseFunction", event)
+    assert reply["error"] == "bad_request"
+    assert _items(runtime) == []
+
+
+def test_summarise_records_a_broken_article_document(runtime: LocalRuntime) -> None:
+    event = load_event("sqs-article-created.json")
+    bucket, key = _raw_ref(event)
+    boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=b'{"article": "not an object"}')
+    assert runtime.invoke("SummariseFunction", event) == {"batchItemFailures": []}
+    items = _items(runtime)
+    assert [(i["status"], i["stage"], i["reason"]) for i in items] == [
+        ("failed", "summarise", "bad_document")
+    ]

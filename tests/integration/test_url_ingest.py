@@ -7,11 +7,10 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import boto3
 import pytest
-
 from newsdigest.local.runtime import LocalRuntime
 from newsdigest.sources import Source
 
@@ -22,7 +21,7 @@ PAGE = (ROOT / "events" / "pages" / "tass-grain-harvest.html").read_bytes()
 
 
 class _Site(BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         _Site.hits.append(self.path)
@@ -61,7 +60,12 @@ def _item(runtime: LocalRuntime, url: str) -> dict[str, Any] | None:
 
 
 def test_direct_invoke_fetches_stores_and_summarises(runtime: LocalRuntime, site: str) -> None:
-    good, missing, robots, image = (f"{site}/news/1", f"{site}/gone", f"{site}/private/x", f"{site}/image.png")
+    good, missing, robots, image = (
+        f"{site}/news/1",
+        f"{site}/gone",
+        f"{site}/private/x",
+        f"{site}/image.png",
+    )
     reply = runtime.invoke("IngestFunction", {"urls": [good, missing, robots, image]})
     statuses = {r["source_ref"].rsplit("/", 1)[-1]: (r["status"], r.get("reason")) for r in reply["results"]}
     assert statuses == {
