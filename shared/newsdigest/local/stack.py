@@ -96,6 +96,7 @@ def provision(
     name: str = "newsdigest-local",
     parameters: dict[str, str] | None = None,
     visibility_timeout: int = LOCAL_VISIBILITY_TIMEOUT,
+    region: str = LOCAL_REGION,
 ) -> LocalResources:
     """Create (or reuse) every bucket, queue and table of the template; boto3 must already point locally."""
     template = load_template(template_path)
@@ -105,7 +106,7 @@ def provision(
     refs: dict[str, str] = {
         **params,
         "AWS::StackName": name,
-        "AWS::Region": os.environ.get("AWS_DEFAULT_REGION", LOCAL_REGION),
+        "AWS::Region": region,
         "AWS::AccountId": LOCAL_ACCOUNT,
         "AWS::Partition": "aws",
         "AWS::URLSuffix": "amazonaws.com",
