@@ -60,6 +60,24 @@ def test_longer_default_summary_skips_fragments_and_duplicates() -> None:
     )
 
 
+def test_lead_summary_defers_hooks_that_share_nothing_with_the_article() -> None:
+    text = (
+        "The city council approved a new library on Tuesday after a long debate. "
+        "Nobody expected such a dramatic ending to the evening. "
+        "The library will cost the council £45m over five years. "
+        "Critics of the library said the council had ignored housing. "
+        "The council said building work starts in the autumn."
+    )
+    summary = summarise(text, sentences=3)
+    assert "Nobody expected such a dramatic ending to the evening." not in summary.sentences
+    assert summary.sentences == [
+        "The city council approved a new library on Tuesday after a long debate.",
+        "The library will cost the council £45m over five years.",
+        "Critics of the library said the council had ignored housing.",
+    ]
+    assert summarise(text, sentences=3, method="lead").sentences[1].startswith("Nobody expected")
+
+
 def test_ratio_keeps_that_share_of_sentences() -> None:
     total = len(split_sentences(ENGLISH))
     summary = summarise(ENGLISH, ratio=0.5)

@@ -12,8 +12,10 @@ Chosen by measurement on the BBC and CNN/DailyMail development sets (``benchmark
   BBC, whose references are ~40 % of the article.
 
 Both orders then defer, to the end of the ranking, fragments (fewer than :data:`MIN_WORDS` words:
-captions, bylines, "Scroll down for video.") and near-duplicates of a better-ranked sentence (picture
-captions that repeat the lead), so the summary prefers complete, non-redundant sentences.
+captions, bylines, "Scroll down for video."), isolated sentences (no content word shared with the
+rest of the article: hooks such as "That was the easy part.") and near-duplicates of a better-ranked
+sentence (picture captions that repeat the lead), so the summary prefers complete, informative,
+non-redundant sentences.
 
 Pure Python (no NumPy): one pass over an inverted index of content words.
 """
@@ -76,17 +78,26 @@ def _is_duplicate(words: set[str], kept: list[set[str]]) -> bool:
     return any(len(words & other) >= DUPLICATE_SHARE * min(len(words), len(other)) for other in kept if other)
 
 
+def _isolated(bags: list[Counter[str]]) -> list[bool]:
+    """Sentences none of whose content words occurs in another sentence: hooks and asides such as
+    "That was the easy part.", which say nothing the rest of the article is about."""
+    sentences_with: Counter[str] = Counter(word for bag in bags for word in bag)
+    return [not any(sentences_with[word] > 1 for word in bag) for bag in bags]
+
+
 def _defer_weak(order: list[int], document: Document, bags: list[Counter[str]], needed: int) -> list[int]:
-    """``order`` with fragments and near-duplicates moved to the end (keeping their relative order).
+    """``order`` with fragments, isolated sentences and near-duplicates moved to the end (keeping
+    their relative order).
 
     Duplicates are looked for only until ``needed`` sentences are kept: the comparison is quadratic
     and sentences past that point are not read for the summary.
     """
+    isolated = _isolated(bags)
     strong: list[int] = []
     weak: list[int] = []
     kept: list[set[str]] = []
     for index in order:
-        if document.word_counts[index] < MIN_WORDS:
+        if document.word_counts[index] < MIN_WORDS or isolated[index]:
             weak.append(index)
             continue
         if len(kept) < needed:
