@@ -76,6 +76,8 @@ size:
 bench: install
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/summarisation.py
+	$(BIN)/python benchmarks/pipeline.py
+	$(BIN)/python benchmarks/coldstart.py  # measures .aws-sam/build (`make build`); else the source tree
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache build *.egg-info
