@@ -84,6 +84,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
             # Explicit either way, so an inherited environment cannot open private addresses.
             "FETCH_ALLOW_PRIVATE_ADDRESSES": "true" if args.allow_private_addresses else "false",
             "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": args.log_level,
+            # CloudWatch metric lines are for CloudWatch; on a terminal they only bury the results.
+            "POWERTOOLS_METRICS_DISABLED": "false" if args.log_level in {"DEBUG", "INFO"} else "true",
         }
         runtime = LocalRuntime(resources, extra_env=extra_env)
         pipeline = LocalPipeline(runtime)
@@ -145,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--template", help="path to template.yaml (default: found from the checkout)")
     run.add_argument("--page-url", help="the URL the uploaded file(s) were saved from")
     run.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait for results")
+    run.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="handler log level on stderr (INFO and DEBUG also print the CloudWatch metrics)",
+    )
     run.add_argument(
         "--allow-private-addresses",
         action="store_true",

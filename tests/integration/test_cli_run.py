@@ -92,12 +92,13 @@ def test_news_agency_page_end_to_end_and_rerun_leaves_one_item(fresh_server: str
 
 
 def test_embedded_default_runs_without_any_endpoint(tmp_path: Path) -> None:
-    result = run_cli(str(TASS))
+    result = run_cli(str(TASS), "--log-level", "INFO")
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.splitlines()
     assert len(lines) == 1  # stdout carries only the item; logs and metrics went to stderr
     assert json.loads(lines[0])["status"] == "ok"
-    assert '"level"' in result.stderr
+    assert '"level":"INFO"' in result.stderr
+    assert "CloudWatchMetrics" in result.stderr
 
 
 def test_broken_and_missing_sources_fail_with_reasons(fresh_server: str, tmp_path: Path) -> None:
