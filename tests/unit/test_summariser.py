@@ -44,6 +44,7 @@ def test_default_summary_records_method_language_and_length() -> None:
     assert summary.note is None
     assert len(summary.sentences) == 3
     _assert_extract_of(summary.sentences, ENGLISH)
+    assert summary.parameters["order"] == "lead"
     # A highlight-length summary is the lead: the dateline sentence opens it.
     assert summary.sentences[0].startswith("LONDON, March 3 (Newswire) - The city council approved")
 
@@ -55,6 +56,7 @@ def test_longer_default_summary_skips_fragments_and_duplicates() -> None:
     assert len(summary.sentences) == 6
     _assert_extract_of(summary.sentences, text)
     assert "Scroll down for video." not in summary.sentences
+    assert summary.parameters["order"] == "centrality"
     assert not (
         repeated in summary.sentences and repeated.replace("Tuesday", "Tuesday evening") in summary.sentences
     )

@@ -6,10 +6,11 @@ from typing import Any
 
 from newsdigest.errors import SummariseError
 from newsdigest.models import Summary
+from newsdigest.summarise.default import HIGHLIGHT_SENTENCES
 from newsdigest.summarise.document import Document
 from newsdigest.summarise.languages import resolve_language
 from newsdigest.summarise.length import LengthPlan, resolve_length
-from newsdigest.summarise.methods import canonical_method, check_available, ranker_for
+from newsdigest.summarise.methods import DEFAULT_METHOD, canonical_method, check_available, ranker_for
 from newsdigest.summarise.sentences import splitter_for
 
 
@@ -73,7 +74,10 @@ def summarise(
         if plan.basis == "sentences" and plan.sentences > total:
             notes.append(f"the text has only {total} sentence(s); all are returned")
     else:
-        ranking = ranker_for(name)(document, _expected_sentences(plan, document.word_counts))
+        expected = _expected_sentences(plan, document.word_counts)
+        ranking = ranker_for(name)(document, expected)
+        if name == DEFAULT_METHOD:
+            parameters["order"] = "lead" if expected <= HIGHLIGHT_SENTENCES else "centrality"
         chosen = _select(ranking, plan, document.word_counts)
     parameters["selected_sentences"] = len(chosen)
     parameters["selected_words"] = sum(document.word_counts[i] for i in chosen)
