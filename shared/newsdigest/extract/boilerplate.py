@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from lxml import etree
 
 # Removed with their content before anything else is looked at.
 DROP_TAGS = frozenset(
-    "script style template svg math canvas iframe object embed video audio source track map "
-    "area button select option optgroup textarea input datalist dialog head link meta base "
-    "figure picture img".split()
+    ["script", "style", "template", "svg", "math", "canvas", "iframe", "object", "embed", "video", "audio", "source", "track", "map", "area", "button", "select", "option", "optgroup", "textarea", "input", "datalist", "dialog", "head", "link", "meta", "base", "figure", "picture", "img"]
 )
 # Furniture by tag, removed in the pruning walk (so that they leave a placeholder) unless they hold
 # most of the page: some sites wrap everything in <noscript> or an unclosed <nav>.
-_FURNITURE_TAGS = frozenset("nav aside menu footer noscript".split())
+_FURNITURE_TAGS = frozenset(["nav", "aside", "menu", "footer", "noscript"])
 # Roles that mark furniture, whatever the tag.
 _DROP_ROLES = frozenset(
-    "navigation banner contentinfo complementary search menu menubar dialog alertdialog toolbar tablist "
-    "tooltip".split()
+    ["navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alertdialog", "toolbar", "tablist", "tooltip"]
 )
 # Long words: matched anywhere inside class/id ("socialShareBar", "related-posts").
 _STRONG_SUBSTRINGS = (
@@ -43,22 +41,21 @@ _STRONG_SUBSTRINGS = (
 )  # fmt: skip
 # Short or ambiguous words: matched only as whole tokens.
 _STRONG_TOKENS = frozenset(
-    "nav menu ad ads adv advertisement werbung anzeige sponsored share tags meta date time print "
-    "rss extra extras aside topbar links follow".split()
+    ["nav", "menu", "ad", "ads", "adv", "advertisement", "werbung", "anzeige", "sponsored", "share", "tags", "meta", "date", "time", "print", "rss", "extra", "extras", "aside", "topbar", "links", "follow"]
 )
+_STRONG_RE = re.compile("|".join(re.escape(w) for w in _STRONG_SUBSTRINGS))
 # Never drop on the word alone: "commentary"/"Kommentar" are article genres, not reader comments.
 _SAFE_SUBSTRINGS = ("commentar", "kommentar")
 # Utility classes that hide an element outright (responsive variants like "hidden-xs" do not).
 _HIDDEN_CLASSES = frozenset(
-    "hidden hide d-none is-hidden u-hidden sr-only visually-hidden visuallyhidden screen-reader-text "
-    "screenreader-only offscreen element-invisible invisible".split()
+    ["hidden", "hide", "d-none", "is-hidden", "u-hidden", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "screenreader-only", "offscreen", "element-invisible", "invisible"]
 )
 # Words that mark furniture however big the box is (reader comments can outweigh the article).
 _ALWAYS_FURNITURE = (
     "cookie", "consent", "gdpr", "newsletter", "comment", "disqus", "outbrain", "taboola", "related",
     "recommend", "popular", "trending", "mostread", "most-read", "breadcrumb", "advert", "author", "byline",
 )  # fmt: skip
-_INLINE = frozenset("a em strong b i u small sup sub mark abbr cite q code".split())
+_INLINE = frozenset(["a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q", "code"])
 # Positive hints for the containers of article text (scoring only).
 _POSITIVE = re.compile(
     r"article|artikel|articulo|articolo|body|content|contenu|contenido|conteudo|inhalt|main|story|"
@@ -87,6 +84,7 @@ def tokens(value: str) -> list[str]:
     return [t for t in _SPLIT.split(_CAMEL.sub("-", value).lower()) if t]
 
 
+@lru_cache(maxsize=4096)
 def is_marked_boilerplate(value: str) -> bool:
     """Whether a class/id string names page furniture."""
     if not value:
@@ -94,7 +92,7 @@ def is_marked_boilerplate(value: str) -> bool:
     low = value.lower()
     if any(safe in low for safe in _SAFE_SUBSTRINGS):
         return False
-    if any(word in low for word in _STRONG_SUBSTRINGS):
+    if _STRONG_RE.search(low):
         return True
     return any(tok in _STRONG_TOKENS for tok in tokens(value))
 
@@ -102,8 +100,11 @@ def is_marked_boilerplate(value: str) -> bool:
 def class_weight(el: etree._Element) -> int:
     """Readability-style +/-25 from the element's class and id."""
     value = class_id(el)
-    if not value:
-        return 0
+    return _weight(value) if value else 0
+
+
+@lru_cache(maxsize=4096)
+def _weight(value: str) -> int:
     weight = 0
     if _POSITIVE.search(value):
         weight += 25
@@ -156,6 +157,12 @@ def strip_furniture_tags(root: etree._Element) -> None:
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
 
 
+@lru_cache(maxsize=4096)
+def _always_furniture(value: str) -> bool:
+    low = value.lower()
+    return any(word in low for word in _ALWAYS_FURNITURE)
+
+
 def _doomed(el: etree._Element, text: int, links: int, page_text: int) -> bool:
     role = (el.get("role") or "").lower()
     if el.tag in _FURNITURE_TAGS or role in _DROP_ROLES or is_hidden(el):
@@ -167,8 +174,7 @@ def _doomed(el: etree._Element, text: int, links: int, page_text: int) -> bool:
     value = class_id(el)
     if not value or not is_marked_boilerplate(value):
         return False
-    low = value.lower()
-    if any(word in low for word in _ALWAYS_FURNITURE):
+    if _always_furniture(value):
         return True
     # Other words ("share", "sidebar", "read-more") also decorate real content wrappers in some themes:
     # only small or link-heavy boxes go, and a box that also calls itself content must be tiny.

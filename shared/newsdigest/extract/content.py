@@ -23,12 +23,11 @@ from newsdigest.extract.boilerplate import CUT, class_id, class_weight, is_marke
 from newsdigest.extract.dates import parse_date
 
 BLOCK_TAGS = frozenset(
-    "p div section article main header blockquote pre ul ol li dl dt dd table thead tbody tfoot tr td th "
-    "caption h1 h2 h3 h4 h5 h6 hr address details summary center form fieldset legend body html".split()
+    ["p", "div", "section", "article", "main", "header", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "address", "details", "summary", "center", "form", "fieldset", "legend", "body", "html"]
 )
 # Blocks whose own text is a unit of article text for scoring.
-_TEXT_UNITS = frozenset("p pre blockquote li dd dt td th h2 h3 h4 h5 h6 div section article main".split())
-_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_TEXT_UNITS = frozenset(["p", "pre", "blockquote", "li", "dd", "dt", "td", "th", "h2", "h3", "h4", "h5", "h6", "div", "section", "article", "main"])
+_HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _LISTS = frozenset({"ul", "ol", "dl"})
 _PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
 _SENTENCE_END_STRICT = re.compile(r"[.!?…。！？\"”»)]\s*$")
@@ -173,7 +172,7 @@ def _is_article_like(el: etree._Element, stats: dict[etree._Element, Stats], thr
     if st.score >= threshold and density < 0.35:
         return True
     if el.tag == "p" or (el.tag in {"div", "section"} and st.own >= st.text * 0.8):
-        return (st.own > 80 and density < 0.25) or (0 < st.own and density == 0 and st.punct > 0)
+        return (st.own > 80 and density < 0.25) or (st.own > 0 and density == 0 and st.punct > 0)
     return False
 
 

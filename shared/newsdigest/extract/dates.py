@@ -65,7 +65,7 @@ def _valid(year: int, month: int, day: int) -> bool:
     if not (1990 <= year <= 2099 and 1 <= month <= 12 and 1 <= day <= 31):
         return False
     try:
-        datetime(year, month, day)  # noqa: DTZ001 - only validates the calendar day
+        datetime(year, month, day)
     except ValueError:
         return False
     return True

@@ -50,6 +50,11 @@ _FUNCTION_WORDS: dict[str, str] = {
     "uk": "і в на що не з до як за та це від по він його але також які вона для був бути із ще",
 }
 _WORD_SETS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in _FUNCTION_WORDS.items()}
+_WORD_LANGS: dict[str, tuple[str, ...]] = {}
+for _lang, _vocab in _WORD_SETS.items():
+    for _w in _vocab:
+        _WORD_LANGS[_w] = (*_WORD_LANGS.get(_w, ()), _lang)
+_NON_LATIN = re.compile(r"[^\x00-\u024f]")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CODE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]{1,8})*$")
 _THREE_TO_TWO = {
@@ -90,16 +95,14 @@ def normalise_code(value: str | None) -> str | None:
 
 def _script_language(text: str) -> str | None:
     counts: dict[str, int] = {}
-    letters = 0
+    others = _NON_LATIN.findall(text)
+    if len(others) < 20:
+        return None  # Latin script: function words decide
+    letters = sum(1 for ch in text if ch.isalpha())
     cyrillic = 0
     ukrainian = 0
-    for ch in text:
+    for ch in others:
         cp = ord(ch)
-        if cp < 0x250:
-            if ch.isalpha():
-                letters += 1
-            continue
-        letters += 1
         if 0x0400 <= cp <= 0x04FF:
             cyrillic += 1
             if ch in _UKRAINIAN_LETTERS:
@@ -123,16 +126,15 @@ def _script_language(text: str) -> str | None:
 
 def detect_language(text: str, *, min_hits: int = 5) -> tuple[str | None, float]:
     """``(code, confidence)`` for ``text``; confidence is the winner's share of function-word hits."""
-    sample = text[:6000]
+    sample = text[:4000]
     script = _script_language(sample)
     if script is not None:
         return script, 1.0
     counts: dict[str, int] = dict.fromkeys(_WORD_SETS, 0)
     words = _WORD.findall(sample.lower())[:1200]
     for word in words:
-        for lang, vocab in _WORD_SETS.items():
-            if word in vocab:
-                counts[lang] += 1
+        for lang in _WORD_LANGS.get(word, ()):
+            counts[lang] += 1
     ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
     best, hits = ranked[0]
     if hits < min_hits:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -42,11 +43,15 @@ _TAG_KEYS = ("article:tag", "og:article:tag", "news_keywords", "keywords", "pars
 _SECTION_KEYS = ("article:section", "og:article:section", "section", "parsely-section", "category")
 _LANG_KEYS = ("content-language", "language", "og:locale", "dc.language", "lang", "locale")
 _DATE_WORDS = frozenset(
-    "date datum time timestamp published publish pubdate posted created fecha data datetime dateline "
-    "meta byline info".split()
+    ["date", "datum", "time", "timestamp", "published", "publish", "pubdate", "posted", "created", "fecha", "data", "datetime", "dateline", "meta", "byline", "info"]
 )
-_AUTHOR_WORDS = frozenset("author authors byline autor auteur autore writer reporter creator".split())
-_SKIP_DATE_WORDS = frozenset("comment comments modified updated update reply footer copyright".split())
+_AUTHOR_WORDS = frozenset(["author", "authors", "byline", "autor", "auteur", "autore", "writer", "reporter", "creator"])
+# Cheap prefilter: only class/id strings containing one of these are tokenised.
+_HINT = re.compile(
+    r"date|datum|time|publish|pubdate|posted|created|fecha|data|meta|byline|info|author|autor|auteur|"
+    r"writer|reporter|creator",
+)
+_SKIP_DATE_WORDS = frozenset(["comment", "comments", "modified", "updated", "update", "reply", "footer", "copyright"])
 
 
 @dataclass
@@ -125,6 +130,14 @@ def _in_skipped_box(el: etree._Element) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
+def _hint_words(cls: str) -> frozenset[str]:
+    """Tokens of a class/id string, or nothing when it cannot name a byline or a date."""
+    if not _HINT.search(cls.lower()):
+        return frozenset()
+    return frozenset(tokens(cls))
+
+
 def _microdata_and_bylines(root: etree._Element, meta: PageMeta) -> None:
     byline_seen = 0
     date_seen = 0
@@ -154,7 +167,9 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta) -> None:
                 if text:
                     meta.byline_authors.append(text)
             continue
-        words = set(tokens(cls))
+        words = _hint_words(cls)
+        if not words:
+            continue
         if byline_seen < 3 and words & _AUTHOR_WORDS and el.tag not in {"body", "html", "article", "main"}:
             text = text_of(el)
             if 2 < len(text) < 200:
