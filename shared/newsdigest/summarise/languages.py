@@ -12,10 +12,10 @@ sumy ships no list for, :mod:`newsdigest.summarise.stopwords` supplies one.
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
 from newsdigest.summarise.stopwords import EXTRA_STOP_WORDS
 
@@ -149,9 +149,12 @@ def _ukrainian_stemmer() -> Stemmer | None:
 @cache
 def stop_words(name: str) -> frozenset[str]:
     """sumy's stop-word list for ``name``, else ours, else an empty set."""
+    # pkgutil rather than importlib.resources: the latter imports tempfile and shutil (cold start).
     try:
-        data = resources.files("sumy").joinpath("data", "stopwords", f"{name}.txt").read_bytes()
-    except (FileNotFoundError, ModuleNotFoundError, OSError):
+        data = pkgutil.get_data("sumy", f"data/stopwords/{name}.txt")
+    except (ImportError, OSError):
+        data = None
+    if data is None:
         return EXTRA_STOP_WORDS.get(name, frozenset())
     words = frozenset(w.strip().lower() for w in data.decode("utf-8").splitlines() if w.strip())
     return words | EXTRA_STOP_WORDS.get(name, frozenset())
