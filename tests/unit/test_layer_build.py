@@ -182,6 +182,45 @@ def test_shipped_packages_are_all_used() -> None:
     assert not unused, f"shipped but never imported by a request: {unused}"
 
 
+QUEUE_COLD_START = r"""
+import importlib.util, json, sys
+from pathlib import Path
+root = Path(sys.argv[1])
+for fn in ("ingest", "summarise"):
+    spec = importlib.util.spec_from_file_location(f"app_{fn}", root / "functions" / fn / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_queue_cold_start_imports_nothing_a_queue_request_does_not_use() -> None:
+    """Tracing off (tests, local runs): no X-Ray SDK. Queue-driven: no HTTP router. Never NLTK & co."""
+    env = {
+        **os.environ,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "TABLE_NAME": "t",
+        "IDEMPOTENCY_TABLE": "i",
+        "ARTICLES_BUCKET": "a",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", QUEUE_COLD_START, str(ROOT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    loaded = set(json.loads(proc.stdout.strip().splitlines()[-1]))
+    for heavy in ("aws_xray_sdk", "aws_lambda_powertools.event_handler", "nltk", "pycountry", "bs4",
+                  "soupsieve", "numpy", "requests", "sumy.utils", "moto", "newsdigest.local"):  # fmt: skip
+        assert heavy not in loaded, f"{heavy} is imported at cold start"
+
+
 def test_makefile_installs_the_curated_set_for_lambda_and_drops_dev_code(tmp_path: Path) -> None:
     dry = subprocess.run(
         ["make", "-n", "-f", str(SHARED / "Makefile"), "build-NewsdigestLayer", f"ARTIFACTS_DIR={tmp_path}"],
