@@ -37,7 +37,8 @@ _STRONG_SUBSTRINGS = (
     "see-also", "also-read", "tagcloud", "tag-cloud", "tags", "keyword", "rating", "vote", "poll",
     "feedback", "modal", "popup", "overlay", "lightbox", "carousel", "slider", "gallery", "offcanvas",
     "dropdown", "accessibility", "headline-list", "toplist", "ticker", "contact-box", "placeholder",
-    "copyright",
+    "copyright", "tweet", "instagram", "tiktok", "embed", "post-nav", "next-post", "prev-post",
+    "previous-post", "nextstory", "next-article", "teaser",
 )  # fmt: skip
 # Short or ambiguous words: matched only as whole tokens.
 _STRONG_TOKENS = frozenset(
@@ -77,7 +78,12 @@ _CONTAINER_TAGS = frozenset({"html", "body", "main", "article"})
 
 
 def class_id(el: etree._Element) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    value = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    tag = el.tag
+    # Custom elements name themselves like classes do (<pp-inline-teaser>, <share-bar>).
+    if isinstance(tag, str) and "-" in tag:
+        value = f"{value} {tag}"
+    return value
 
 
 def tokens(value: str) -> list[str]:
