@@ -29,7 +29,7 @@ from newsdigest.models import Article
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ERROR_PAGE = re.compile(r"(?<!\d)(?:404|410|403|500|503)(?!\d)")
-_MIN_ARTICLE_CHARS = 250
+_MIN_ARTICLE_CHARS = 150
 _EMPTY_REASON = "no main text found on the page"
 
 
