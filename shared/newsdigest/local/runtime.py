@@ -68,6 +68,7 @@ class LocalRuntime:
             for logical_id, spec in resources.functions.items()
         }
         self._sqs = boto3.client("sqs")
+        self._visibility: dict[str, int] = {}
 
     @staticmethod
     def _load(path: Any, logical_id: str) -> ModuleType:
@@ -80,10 +81,20 @@ class LocalRuntime:
         spec.loader.exec_module(module)
         return module
 
-    def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
+    def invoke(self, logical_id: str, event: dict[str, Any], *, timeout: int | None = None) -> Any:
         spec = self.resources.functions[logical_id]
-        context = FakeLambdaContext(spec.name, spec.memory, spec.timeout)
+        context = FakeLambdaContext(spec.name, spec.memory, min(spec.timeout, timeout or spec.timeout))
         return self.handlers[logical_id](event, context)
+
+    def _visibility_timeout(self, queue_url: str) -> int:
+        """Lambda refuses an SQS source whose visibility timeout is shorter than the function timeout, so
+        a batch's context never outlives its messages' invisibility. Locally queues hide messages for
+        only a few seconds; the context must follow, or Powertools' in-progress lock (which lasts the
+        context's remaining time) outlives a crashed or failed attempt and blocks every redelivery."""
+        if queue_url not in self._visibility:
+            attrs = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["VisibilityTimeout"])
+            self._visibility[queue_url] = int(attrs["Attributes"]["VisibilityTimeout"])
+        return self._visibility[queue_url]
 
     def pump_once(self) -> PumpStats:
         """One receive per event source; deletes what the handler reports as done, as Lambda's poller does."""
@@ -102,8 +113,9 @@ class LocalRuntime:
                 batches += 1
                 messages += len(received)
                 event = {"Records": [self._record(m, arn) for m in received]}
+                timeout = self._visibility_timeout(url)
                 try:
-                    response = self.invoke(logical_id, event) or {}
+                    response = self.invoke(logical_id, event, timeout=timeout) or {}
                 except Exception:  # a crashed invocation leaves the whole batch to be redelivered
                     errors += 1
                     failed += len(received)
