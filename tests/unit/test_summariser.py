@@ -249,3 +249,29 @@ def test_default_path_imports_neither_nltk_numpy_nor_sumy_modules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert json.loads(result.stdout) == ["sumy"]  # the bare package, for its stop-word data files
+
+
+def test_without_sumys_optional_dependencies_only_sumy_methods_fail() -> None:
+    # The Lambda layer ships sumy without NLTK, pycountry and requests; None in sys.modules blocks them.
+    english = str(FIXTURES / "english_article.txt")
+    code = (
+        "import sys\n"
+        "for name in ('nltk', 'pycountry', 'requests'):\n"
+        "    sys.modules[name] = None\n"
+        "from newsdigest import summarise\n"
+        "from newsdigest.errors import SummariseError\n"
+        f"text = open({english!r}, encoding='utf-8').read()\n"
+        "assert len(summarise(text, sentences=4).sentences) == 4\n"
+        "assert len(summarise(text, method='lead', sentences=2).sentences) == 2\n"
+        "uk = summarise('Київ є столицею України. Місто стоїть на Дніпрі.', language='uk', sentences=1)\n"
+        "assert uk.language == 'ukrainian' and 'stemmer' in uk.note, uk\n"
+        "try:\n"
+        "    summarise(text, method='luhn', sentences=2)\n"
+        "except SummariseError as exc:\n"
+        "    print(exc.reason)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "missing_dependency"
