@@ -100,7 +100,7 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
     if published is None and dateline is not None and dateline.date and dateline.date[:4].isdigit():
         published = dateline.date
 
-    status, reason = _status(text, title, jl)
+    status, reason = _status(text, " ".join(filter(None, [meta.title_tag, *meta.h1[:1]])), jl)
     tags = meta_mod.tags(meta) or jl.keywords[:30]
     return Article(
         title=title,
@@ -169,11 +169,11 @@ def _language(declared: str | None, text: str) -> str | None:
     return code
 
 
-def _status(text: str, title: str | None, jl: JsonLdInfo) -> tuple[str, str | None]:
+def _status(text: str, title: str, jl: JsonLdInfo) -> tuple[str, str | None]:
+    if len(text) < 600 and title and _ERROR_PAGE.search(title):
+        return "not_article", "the page looks like an error page (its title carries an HTTP error code)"
     if not text:
         return "empty", _EMPTY_REASON
-    if len(text) < 600 and title and _ERROR_PAGE.search(title):
-        return "not_article", "the page looks like an error page"
     if len(text) < _MIN_ARTICLE_CHARS:
         if jl.is_listing and not jl.is_article:
             return "not_article", "the page is a listing, not an article"

@@ -227,7 +227,9 @@ def choose_blocks(root: etree._Element, stats: dict[etree._Element, Stats]) -> l
     """The main container plus siblings that continue the same text, in document order."""
     best = score_candidates(root, stats)
     if best is None:
-        return []
+        # No paragraph anywhere: text typed straight into <body> (or plain text) is all there is.
+        st = stats.get(root)
+        return [root] if st is not None and st.own >= _MIN_UNIT and link_density(st) < 0.5 else []
     best = _widen(best, stats)
     parent = best.getparent()
     if parent is None:

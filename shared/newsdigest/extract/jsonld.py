@@ -52,13 +52,14 @@ def _load(raw: str) -> Any:
     if raw.endswith("-->"):
         raw = raw[:-3]
     raw = raw.strip().rstrip(";")
+    # RecursionError: hostile nesting ("[[[[...") exhausts the C decoder's stack guard.
     try:
         return json.loads(raw, strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     try:
         return json.loads(_TRAILING_COMMA.sub(r"\1", raw), strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

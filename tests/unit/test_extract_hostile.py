@@ -1,0 +1,186 @@
+"""Hostile and degenerate input: every case ends in a clear outcome, quickly, without a crash."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsdigest import extract_article
+from newsdigest.errors import InputError
+from newsdigest.models import Article
+
+PARA = "<p>Ein ganz normaler Absatz mit genug Text, damit er als Artikeltext zählt, und noch mehr Worten.</p>"
+
+
+def paras(n: int) -> str:
+    """``n`` distinct paragraphs (identical ones would be collapsed as repeats)."""
+    return "".join(
+        f"<p>Absatz {i}: ein ganz normaler Absatz mit genug Text, damit er als Artikeltext zählt.</p>"
+        for i in range(n)
+    )
+
+
+def _timed(html: bytes | str, budget_s: float = 5.0) -> Article:
+    start = time.perf_counter()
+    article = extract_article(html)
+    assert time.perf_counter() - start < budget_s
+    return article
+
+
+@pytest.mark.parametrize("empty", [b"", b"   \n\t ", "", "  \n"])
+def test_empty_input_is_an_input_error(empty: bytes | str) -> None:
+    with pytest.raises(InputError) as info:
+        extract_article(empty)
+    assert info.value.reason == "empty"
+
+
+def test_wrong_type_is_an_input_error() -> None:
+    with pytest.raises(InputError):
+        extract_article(12345)  # type: ignore[arg-type]
+
+
+def test_markup_without_text_is_empty() -> None:
+    article = _timed(b"<html><head><title></title></head><body><div><span></span></div></body></html>")
+    assert article.status == "empty"
+    assert article.text == ""
+    assert article.reason
+
+
+def test_script_only_page_is_empty() -> None:
+    html = "<html><head><script>" + "var a = 'lots of code';" * 5000 + "</script></head><body></body></html>"
+    article = _timed(html.encode())
+    assert article.status == "empty"
+    assert "lots of code" not in article.text
+
+
+def test_deep_nesting_does_not_recurse() -> None:
+    depth = 50_000
+    html = "<html><body>" + "<div>" * depth + paras(3) + "</div>" * depth + "</body></html>"
+    article = _timed(html.encode())
+    assert article.status == "ok"
+    assert "ganz normaler Absatz" in article.text
+
+
+def test_deep_inline_nesting_does_not_recurse() -> None:
+    depth = 30_000
+    html = "<html><body><article>" + "<span><b>" * depth + PARA + "</b></span>" * depth + "</article></body></html>"
+    article = _timed(html.encode())
+    assert article.status in {"ok", "not_article", "empty"}
+
+
+def test_megabytes_of_text() -> None:
+    html = "<html><body><article>" + paras(40_000) + "</article></body></html>"  # ~3.5 MB
+    article = _timed(html.encode(), budget_s=20.0)
+    assert article.status == "ok"
+    assert article.word_count > 1000
+
+
+def test_one_giant_text_node() -> None:
+    article = _timed(("<html><body><p>" + "wort " * 600_000 + "</p></body></html>").encode(), budget_s=20.0)
+    assert article.status == "ok"
+
+
+def test_truncated_page_still_extracts() -> None:
+    html = ("<html><head><title>Halb</title></head><body><article>" + paras(5)).encode()
+    article = _timed(html[: len(html) - 37])
+    assert article.status == "ok"
+    assert "Absatz 3: ein ganz normaler Absatz" in article.text
+
+
+def test_nul_bytes_inside_a_page() -> None:
+    html = ("<html><body><article>" + paras(4) + "</article></body></html>").encode()
+    html = html.replace(b"normaler", b"nor\x00maler", 2)
+    article = _timed(html)
+    assert article.status == "ok"
+    assert "\x00" not in article.text
+    assert "normaler Absatz" in article.text
+
+
+def test_lying_charset_does_not_crash() -> None:
+    html = ('<html><head><meta charset="utf-16"></head><body><article>' + paras(4) + "</article></body></html>")
+    article = _timed(html.encode("cp1252"))
+    assert article.status == "ok"
+    assert article.encoding == "utf-8"
+
+
+def test_bogus_charset_label_is_ignored() -> None:
+    html = ('<html><head><meta charset="x-made-up"></head><body><article>' + paras(4) + "</article></body></html>")
+    assert _timed(html.encode()).status == "ok"
+
+
+def test_xml_declaration_with_encoding_in_str_input() -> None:
+    html = '<?xml version="1.0" encoding="utf-8"?><html><body><article>' + paras(4) + "</article></body></html>"
+    assert _timed(html).status == "ok"
+
+
+def test_broken_jsonld_is_ignored() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
+        '<script type="application/ld+json">' + "[" * 5000 + "]" * 5000 + "</script></head>"
+        "<body><article>" + paras(4) + "</article></body></html>"
+    )
+    assert _timed(html.encode()).status == "ok"
+
+
+def test_control_characters_in_str_input_are_binary() -> None:
+    with pytest.raises(InputError) as info:
+        extract_article("\x01\x02\x03\x04\x05\x06" * 500)
+    assert info.value.reason == "binary"
+
+
+def test_plain_text_without_markup() -> None:
+    article = _timed("Nur ein Satz ohne jedes Markup, aber immerhin ein Satz mit Inhalt. " * 10)
+    assert article.status == "ok"
+    assert "ohne jedes Markup" in article.text
+
+
+def test_index_page_is_not_an_article() -> None:
+    links = "".join(f'<li><a href="/a/{i}">Schlagzeile Nummer {i}</a></li>' for i in range(60))
+    article = _timed(f"<html><body><ul>{links}</ul></body></html>".encode())
+    assert article.status in {"not_article", "empty"}
+    assert article.reason
+
+
+def test_error_page_is_not_an_article() -> None:
+    html = "<html><head><title>404 - Seite nicht gefunden</title></head><body><p>Die Seite gibt es nicht.</p></body></html>"
+    article = _timed(html.encode())
+    assert article.status == "not_article"
+    assert article.reason
+
+
+_TAGS = st.sampled_from(["div", "p", "span", "a", "li", "ul", "article", "section", "table", "td", "h2", "b"])
+_FRAGMENT = st.one_of(
+    st.text(max_size=40),
+    st.builds(lambda t, c: f"<{t} class='{c}'>", _TAGS, st.sampled_from(["", "share", "content", "nav x"])),
+    st.builds(lambda t: f"</{t}>", _TAGS),
+    st.sampled_from(["<script>", "</script>", "<!--", "-->", "<![CDATA[", "&amp;", "&#0;", "&#xD800;", "<?xml?>"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_FRAGMENT, max_size=60))
+def test_any_markup_soup_gives_an_article_or_input_error(parts: list[str]) -> None:
+    html = "".join(parts)
+    try:
+        article = extract_article(html)
+    except InputError as exc:
+        assert exc.reason in {"empty", "binary", "undecodable", "bad_input"}
+        return
+    assert article.status in {"ok", "not_article", "empty"}
+    assert (article.status == "ok") == (article.reason is None)
+    assert isinstance(article.text, str)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000), st.sampled_from([None, "utf-8", "latin1", "gb2312", "bogus", "utf-16"]))
+def test_any_bytes_give_an_article_or_input_error(data: bytes, charset: str | None) -> None:
+    try:
+        article = extract_article(data, http_charset=charset)
+    except InputError as exc:
+        assert exc.reason in {"empty", "binary", "undecodable"}
+        return
+    assert article.encoding
+    assert article.status in {"ok", "not_article", "empty"}
