@@ -1,0 +1,190 @@
+"""Title cleaning, authors, dates, datelines and language: the metadata half of the extractor."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdigest.extract.authors import clean_authors
+from newsdigest.extract.dateline import parse_dateline
+from newsdigest.extract.dates import date_from_url, find_dates, parse_date
+from newsdigest.extract.language import detect_language, normalise_code
+from newsdigest.extract.title import choose_title, clean_title
+from newsdigest.models import Dateline
+
+# --- titles -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "site", "url", "expected"),
+    [
+        ("Bohren, bis es heiß wird | ZEIT ONLINE", "ZEIT ONLINE", None, "Bohren, bis es heiß wird"),
+        ("Despite everything, U.S. emissions dipped in 2019 - Grist", None, "https://grist.org/x", "Despite everything, U.S. emissions dipped in 2019"),
+        ("Spiegel Online - Die Lage am Morgen", None, "https://www.spiegel.de/a", "Die Lage am Morgen"),
+        ("Krieg in der Ukraine – Politik – tagesschau.de", None, "https://www.tagesschau.de/a", "Krieg in der Ukraine – Politik"),
+        ("Wahl in Polen: Ergebnis steht fest", None, None, "Wahl in Polen: Ergebnis steht fest"),
+        ("Covid : le gouvernement annonce de nouvelles mesures", None, None, "Covid : le gouvernement annonce de nouvelles mesures"),
+        ("The long road to electric cars - Autos | Example News", "Example News", None, "The long road to electric cars - Autos"),
+    ],
+)  # fmt: skip
+def test_clean_title_strips_site_decorations(raw: str, site: str | None, url: str | None, expected: str) -> None:
+    assert clean_title(raw, site_name=site, url=url) == expected
+
+
+def test_heading_settles_which_part_is_the_title() -> None:
+    raw = "Sazerac - alles über den Cocktail-Klassiker - Leben - watson"
+    got = clean_title(raw, headings=["Sazerac - alles über den Cocktail-Klassiker"])
+    assert got == "Sazerac - alles über den Cocktail-Klassiker"
+
+
+def test_short_trailing_parts_are_dropped_without_site_name() -> None:
+    assert clean_title("A very long and descriptive headline here | Sport | Foo") == "A very long and descriptive headline here"
+
+
+def test_choose_title_prefers_a_candidate_confirmed_by_h1() -> None:
+    got = choose_title(["Site Promo Title", "Real Headline – Site"], site_name="Site", url=None, headings=["Real Headline"])
+    assert got == "Real Headline"
+
+
+def test_choose_title_falls_back_to_heading() -> None:
+    assert choose_title([], site_name=None, url=None, headings=["Only a heading"]) == "Only a heading"
+    assert clean_title(None) is None
+    assert clean_title("   ") is None
+
+
+# --- authors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (["By Jane Doe"], ["Jane Doe"]),
+        (["Von Lars Fischer und Alina Schadwinkel"], ["Lars Fischer", "Alina Schadwinkel"]),
+        (["Par Jean Dupont"], ["Jean Dupont"]),
+        (["Written by Mary Major and John Roe | 12.05.2020, 10:15"], ["Mary Major", "John Roe"]),
+        (["https://www.facebook.com/someone"], []),
+        (["Jane Doe", "jane doe"], ["Jane Doe"]),
+        (["Autor: Piotr Żochowski"], ["Piotr Żochowski"]),
+        (["2020-05-11"], []),
+    ],
+)
+def test_clean_authors(raw: list[str], expected: list[str]) -> None:
+    assert clean_authors(raw) == expected
+
+
+def test_site_name_is_not_an_author_when_people_are_named() -> None:
+    assert clean_authors(["Example News", "Jane Doe"], site_name="Example News") == ["Jane Doe"]
+    assert clean_authors(["Example News"], site_name="Example News") == ["Example News"]
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2019-10-16T12:30:00+02:00", "2019-10-16T12:30:00+02:00"),
+        ("2019-10-16T12:30:00.000Z", "2019-10-16T12:30:00Z"),
+        ("2019-10-16", "2019-10-16"),
+        ("16.10.2019", "2019-10-16"),
+        ("16.10.2019, 14:05 Uhr", "2019-10-16T14:05"),
+        ("October 16, 2019", "2019-10-16"),
+        ("16 October 2019", "2019-10-16"),
+        ("16. Oktober 2019", "2019-10-16"),
+        ("16 de octubre de 2019", "2019-10-16"),
+        ("16 marca 2021", "2021-03-16"),
+        ("Wed, 16 Oct 2019 12:00:00 GMT", "2019-10-16T12:00"),
+        ("20191016", "2019-10-16"),
+        ("1571227200", "2019-10-16T12:00:00Z"),
+        ("not a date", None),
+        ("31.02.2019", None),
+        ("Tel. 030 123 456", None),
+        ("", None),
+    ],
+)
+def test_parse_date(raw: str, expected: str | None) -> None:
+    assert parse_date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/2019/10/16/some-story/", "2019-10-16"),
+        ("https://example.com/news/2020-01-05-headline", "2020-01-05"),
+        ("https://example.com/a/20211103-story.html", "2021-11-03"),
+        ("https://example.com/story/12345678", None),
+        ("https://example.com/2019/13/40/x", None),
+        (None, None),
+    ],
+)
+def test_date_from_url(url: str | None, expected: str | None) -> None:
+    assert date_from_url(url) == expected
+
+
+def test_find_dates_in_text_in_order() -> None:
+    text = "Veröffentlicht am 3. März 2021 – aktualisiert am 04.03.2021 um 10:00"
+    assert [d for _, d in find_dates(text)] == ["2021-03-03", "2021-03-04"]
+
+
+# --- datelines ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "expected"),
+    [
+        ("MOSCOW, May 11. /TASS/. Russia's foreign minister said", 2021,
+         Dateline("MOSCOW, May 11. /TASS/.", "MOSCOW", "2021-05-11", "TASS")),
+        ("MOSCOW, May 11. /TASS/. Russia's foreign minister said", None,
+         Dateline("MOSCOW, May 11. /TASS/.", "MOSCOW", "May 11", "TASS")),
+        ("LONDON (Reuters) - British inflation rose", None, Dateline("LONDON (Reuters) -", "LONDON", None, "Reuters")),
+        ("WASHINGTON (AP) — The Senate voted", None, Dateline("WASHINGTON (AP) —", "WASHINGTON", None, "AP")),
+        ("LONDON, Oct 16 (Reuters) - Shares fell", 2019,
+         Dateline("LONDON, Oct 16 (Reuters) -", "LONDON", "2019-10-16", "Reuters")),
+        ("PARIS (AFP) - Le gouvernement", None, Dateline("PARIS (AFP) -", "PARIS", None, "AFP")),
+        ("Berlin (dpa) - Die Bundesregierung", None, Dateline("Berlin (dpa) -", "Berlin", None, "dpa")),
+        ("NEW YORK — Stocks rallied", None, Dateline("NEW YORK —", "NEW YORK", None, None)),
+    ],
+)  # fmt: skip
+def test_parse_dateline(text: str, year: int | None, expected: Dateline) -> None:
+    assert parse_dateline(text, year) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The minister said on Monday that", "Im Jahr 2019 - so die Statistik - stieg", "New York - a city", ""],
+)
+def test_no_dateline(text: str) -> None:
+    assert parse_dateline(text) is None
+
+
+# --- language -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("de-DE", "de"), ("en_US", "en"), ("FR", "fr"), ("deu", "de"), ("nb-NO", "no"), ("x", None), ("", None), ("12", None)],
+)
+def test_normalise_code(code: str, expected: str | None) -> None:
+    assert normalise_code(code) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The government said on Monday that it would not be able to meet the target, and that the plan was delayed.", "en"),
+        ("Die Regierung hat am Montag gesagt, dass sie das Ziel nicht erreichen wird und der Plan sich verzögert.", "de"),
+        ("Le gouvernement a déclaré lundi qu'il ne pourrait pas atteindre l'objectif et que le plan est retardé.", "fr"),
+        ("El gobierno dijo el lunes que no podrá cumplir con el objetivo y que el plan se ha retrasado por la crisis.", "es"),
+        ("Rząd poinformował w poniedziałek, że nie będzie w stanie osiągnąć celu i że plan jest opóźniony, a to jest problem.", "pl"),
+        ("De regering zei maandag dat het doel niet kan worden gehaald en dat het plan is vertraagd door de crisis.", "nl"),
+        ("Правительство заявило в понедельник, что не сможет достичь цели, и что план был отложен из-за кризиса.", "ru"),
+        ("国务院总理在人民大会堂会见了来访的代表团，双方就进一步加强合作交换了意见。", "zh"),
+        ("政府は月曜日、目標を達成できないと発表しました。計画は遅れています。", "ja"),
+        ("الحكومة قالت يوم الاثنين إنها لن تتمكن من تحقيق الهدف وإن الخطة تأخرت بسبب الأزمة.", "ar"),
+    ],
+)  # fmt: skip
+def test_detect_language(text: str, expected: str) -> None:
+    assert detect_language(text, min_hits=3)[0] == expected
+
+
+def test_detect_language_gives_up_on_too_little_text() -> None:
+    assert detect_language("12345 !!!") == (None, 0.0)
