@@ -1,0 +1,153 @@
+"""Whole-page behaviour of ``extract_article``: what is kept, what is dropped, which fields are set."""
+
+from __future__ import annotations
+
+import json
+
+from newsdigest import extract_article
+from newsdigest.models import Article
+
+BODY = [
+    "Die Stadt hat am Montag beschlossen, die Brücke über den Fluss vollständig zu erneuern, wie der Bürgermeister mitteilte.",
+    "Die Arbeiten sollen im Frühjahr beginnen und rund zwei Jahre dauern; der Verkehr wird in dieser Zeit umgeleitet.",
+    "Anwohner hatten sich seit Jahren über Lärm und Schlaglöcher beklagt, und eine Initiative sammelte Unterschriften.",
+    "Die Kosten von 40 Millionen Euro teilen sich Land und Stadt, der Bund beteiligt sich mit einem kleineren Zuschuss.",
+]  # fmt: skip
+
+
+def _page(extra_head: str = "", before: str = "", inside: str = "", after: str = "", lang: str = "de") -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY)
+    return f"""<!doctype html><html lang="{lang}"><head>
+<title>Brücke wird erneuert | Stadtanzeiger</title>
+<meta property="og:site_name" content="Stadtanzeiger">
+<meta name="description" content="Die Brücke wird erneuert.">
+<link rel="canonical" href="/lokales/bruecke">
+{extra_head}</head><body>
+<header class="site-header"><nav><a href="/">Start</a> <a href="/lokales">Lokales</a> <a href="/sport">Sport</a></nav></header>
+<div class="cookie-banner">Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten. Akzeptieren?</div>
+<ol class="breadcrumb"><li><a href="/">Start</a></li><li><a href="/lokales">Lokales</a></li></ol>
+{before}
+<article>
+<h1>Brücke wird erneuert</h1>
+<p class="byline">Von Erika Mustermann</p>
+<time datetime="2021-03-04T08:00:00+01:00">4. März 2021</time>
+<div class="share-bar"><a href="#">Facebook</a> <a href="#">Twitter</a> <a href="#">E-Mail</a></div>
+{paragraphs}
+<h2>Was Anwohner erwartet</h2>
+<ul><li>Umleitung über die Hauptstraße während der gesamten Bauzeit</li><li>Nachtarbeit nur in Ausnahmefällen und mit Ankündigung</li></ul>
+<blockquote>„Wir sind froh, dass es endlich losgeht“, sagte eine Anwohnerin der Zeitung.</blockquote>
+{inside}
+</article>
+<aside class="related"><h3>Mehr zum Thema</h3><ul><li><a href="/a">Neue Ampel am Markt</a></li><li><a href="/b">Radweg gesperrt</a></li></ul></aside>
+<div class="newsletter-box">Abonnieren Sie unseren Newsletter und verpassen Sie keine Nachricht aus der Region mehr!</div>
+<section id="comments" class="comments"><p>Leser123: Das wurde aber auch Zeit, die Brücke ist seit Jahren marode und gefährlich.</p></section>
+{after}
+<footer class="site-footer"><p>© 2021 Stadtanzeiger – Impressum – Datenschutz</p></footer>
+</body></html>"""
+
+
+def _extract(html: str, url: str = "https://www.stadtanzeiger.example/lokales/bruecke") -> Article:
+    return extract_article(html.encode("utf-8"), url)
+
+
+def test_main_text_in_reading_order_without_furniture() -> None:
+    article = _extract(_page())
+    text = article.text
+    positions = [text.index(p) for p in BODY]
+    assert positions == sorted(positions)
+    for kept in ["Was Anwohner erwartet", "Umleitung über die Hauptstraße", "Wir sind froh, dass es endlich losgeht"]:
+        assert kept in text
+    for dropped in ["Cookies", "Lokales", "Facebook", "Mehr zum Thema", "Neue Ampel", "Newsletter", "Leser123",
+                    "Impressum", "Von Erika Mustermann"]:  # fmt: skip
+        assert dropped not in text, dropped
+    assert "\n\n" in text
+    assert text.count(BODY[0]) == 1
+
+
+def test_fields() -> None:
+    article = _extract(_page())
+    assert article.status == "ok"
+    assert article.reason is None
+    assert article.title == "Brücke wird erneuert"
+    assert article.authors == ["Erika Mustermann"]
+    assert article.published == "2021-03-04T08:00:00+01:00"
+    assert article.site_name == "Stadtanzeiger"
+    assert article.language == "de"
+    assert article.canonical_url == "https://www.stadtanzeiger.example/lokales/bruecke"
+    assert article.description == "Die Brücke wird erneuert."
+    assert article.encoding == "utf-8"
+    assert article.url == "https://www.stadtanzeiger.example/lokales/bruecke"
+    assert "Brücke wird erneuert" not in article.text  # the title is not repeated in the text
+
+
+def test_jsonld_metadata_wins() -> None:
+    data = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "Stadtanzeiger"},
+            {
+                "@type": "NewsArticle",
+                "headline": "Brücke wird erneuert",
+                "author": [{"@type": "Person", "name": "Max Muster"}, {"@type": "Person", "name": "Eva Beispiel"}],
+                "datePublished": "2021-03-03T19:00:00+01:00",
+                "dateModified": "2021-03-05T10:00:00+01:00",
+                "articleSection": "Lokales",
+                "keywords": "Brücke, Verkehr",
+            },
+        ],
+    }
+    head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    article = _extract(_page(extra_head=head), url="https://www.stadtanzeiger.example/lokales/bruecke")
+    assert article.authors == ["Max Muster", "Eva Beispiel"]
+    assert article.published == "2021-03-03T19:00:00+01:00"
+    assert article.modified == "2021-03-05T10:00:00+01:00"
+    assert article.section == "Lokales"
+    assert article.tags == ["Brücke", "Verkehr"]
+
+
+def test_jsonld_article_body_rescues_a_page_without_markup_text() -> None:
+    body = "\n".join(BODY)
+    data = {"@type": "NewsArticle", "headline": "Brücke", "articleBody": body}
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head>'
+        '<body><div id="app"><a href="/">Start</a></div></body></html>'
+    )
+    article = _extract(html)
+    assert article.status == "ok"
+    assert article.text.split("\n\n") == BODY
+
+
+def test_url_date_beats_a_meta_date() -> None:
+    head = '<meta property="article:published_time" content="2022-01-01T00:00:00Z">'
+    article = _extract(_page(extra_head=head), url="https://example.org/2021/03/04/bruecke")
+    assert article.published == "2021-03-04"
+
+
+def test_lead_paragraph_in_header_is_kept() -> None:
+    lead = "Nach jahrelangem Streit ist die Entscheidung gefallen: Die alte Brücke wird abgerissen und neu gebaut."
+    html = _page().replace("<h1>Brücke wird erneuert</h1>", f"<header><h1>Brücke wird erneuert</h1><p class='lead'>{lead}</p></header>")
+    assert lead in _extract(html).text
+
+
+def test_dateline_is_parsed_from_the_first_paragraph() -> None:
+    html = _page().replace(BODY[0], "BERLIN (dpa) - " + BODY[0])
+    article = _extract(html)
+    assert article.dateline is not None
+    assert article.dateline.location == "BERLIN"
+    assert article.dateline.agency == "dpa"
+
+
+def test_language_detected_when_not_declared() -> None:
+    html = _page().replace('<html lang="de">', "<html>")
+    assert _extract(html).language == "de"
+
+
+def test_wrong_declared_language_is_corrected_by_a_clear_reading() -> None:
+    html = _page(lang="en")
+    assert _extract(html).language == "de"
+
+
+def test_to_dict_round_trip() -> None:
+    article = _extract(_page())
+    again = Article.from_dict(article.to_dict())
+    assert again == article
