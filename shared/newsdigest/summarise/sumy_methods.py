@@ -110,7 +110,10 @@ def rank_with_sumy(method: str, document: Document) -> list[int]:
     except ValueError as exc:  # sumy reports a missing NumPy this way
         if "NumPy" in str(exc):
             raise SummariseError(str(exc), reason="missing_dependency") from exc
-        raise
+        raise SummariseError(f"sumy's {method} summariser failed: {exc}") from exc
+    except (ArithmeticError, LookupError, TypeError) as exc:
+        # Callers handle NewsdigestError per item; a third-party failure must not escape as a crash.
+        raise SummariseError(f"sumy's {method} summariser failed: {exc!r}") from exc
     seen = set(recorder.order)
     # Some summarisers skip degenerate input (e.g. no words at all): fall back to document order.
     return recorder.order + [i for i in range(len(document.sentences)) if i not in seen]
