@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from newsdigest.summarise.sentences import split_sentences, splitter_for
 from newsdigest.summarise.tokenizer import OfflineTokenizer, words
 
@@ -169,3 +171,35 @@ def test_sumy_parser_accepts_the_offline_tokenizer() -> None:
     parser = PlaintextParser.from_string(text, OfflineTokenizer("english"))
     assert [str(s) for s in parser.document.sentences] == ["Mr. Smith spoke.", "He left.", "Then it rained."]
     assert len(parser.document.paragraphs) == 2
+
+
+_PIECES = st.sampled_from(
+    [
+        "Mr.",
+        "U.S.",
+        "Inc.",
+        "J.",
+        "word",
+        "The",
+        "3.5",
+        "3.",
+        '"Yes."',
+        "(CNN)",
+        "/TASS/.",
+        "?",
+        "!",
+        "...",
+        "\n",
+        "\n\n",
+    ]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(_PIECES, max_size=40).map(" ".join), st.sampled_from(["english", "german", "russian", "neutral"])
+)
+def test_sentences_cover_the_text_exactly(text: str, language: str) -> None:
+    sentences = split_sentences(text, language)
+    assert " ".join(sentences) == " ".join(text.split())
+    assert all(s and s == s.strip() for s in sentences)
