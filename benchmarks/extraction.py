@@ -102,10 +102,14 @@ class Tally:
         self.tn += len(without) - len(leaked)
         return missed, leaked
 
-    def score_meta(self, gold: dict[str, Any], title: str | None, authors: list[str], date: str | None) -> None:
+    def score_meta(
+        self, gold: dict[str, Any], title: str | None, authors: list[str], date: str | None
+    ) -> None:
         if gold.get("title"):
             self.meta_total["title"] += 1
-            self.meta_hits["title"] += int(bool(title) and norm_label(title or "") == norm_label(gold["title"]))
+            self.meta_hits["title"] += int(
+                bool(title) and norm_label(title or "") == norm_label(gold["title"])
+            )
         if gold.get("author"):
             self.meta_total["author"] += 1
             self.meta_hits["author"] += int(bool(split_names(gold["author"]) & split_names(authors)))
@@ -216,7 +220,11 @@ def main(argv: list[str] | None = None) -> int:
                 bad.append(f"title {title!r} != {gold_meta['title']!r}")
             if gold_meta.get("author") and not split_names(gold_meta["author"]) & split_names(authors):
                 bad.append(f"author {authors!r} != {gold_meta['author']!r}")
-            if gold_meta.get("date") and day_of(gold_meta["date"]) and day_of(date) != day_of(gold_meta["date"]):
+            if (
+                gold_meta.get("date")
+                and day_of(gold_meta["date"])
+                and day_of(date) != day_of(gold_meta["date"])
+            ):
                 bad.append(f"date {date!r} != {gold_meta['date']!r}")
             if bad:
                 meta_shown += 1
@@ -245,14 +253,17 @@ def main(argv: list[str] | None = None) -> int:
 
     header = f"{'extractor':<12} {'F1':>6} {'prec':>6} {'recall':>6} {'title':>6} {'author':>6} {'date':>6} "
     header += f"{'med ms':>7} {'p95 ms':>7} {'crash':>5}"
-    print(f"pages: {len(ids)}  (title n={ours.meta_total['title']}, author n={ours.meta_total['author']}, "
-          f"date n={ours.meta_total['date']})")
+    print(
+        f"pages: {len(ids)}  (title n={ours.meta_total['title']}, author n={ours.meta_total['author']}, "
+        f"date n={ours.meta_total['date']})"
+    )
     print(header)
     rows = [("newsdigest", ours)] + ([("trafilatura", theirs)] if traf_text is not None else [])
     for name, t in rows:
         print(
             f"{name:<12} {t.f1:6.3f} {t.precision:6.3f} {t.recall:6.3f} {t.acc('title'):6.3f} "
-            f"{t.acc('author'):6.3f} {t.acc('date'):6.3f} {t.median_ms():7.1f} {t.p95_ms():7.1f} {t.crashes:5d}"
+            f"{t.acc('author'):6.3f} {t.acc('date'):6.3f} {t.median_ms():7.1f} {t.p95_ms():7.1f} "
+            f"{t.crashes:5d}"
         )
     if traf_text is not None:
 
@@ -262,10 +273,12 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "ratios ours/trafilatura: "
             f"F1 {ratio(ours.f1, theirs.f1)}, precision {ratio(ours.precision, theirs.precision)}, "
-            f"recall {ratio(ours.recall, theirs.recall)}, title {ratio(ours.acc('title'), theirs.acc('title'))}, "
+            f"recall {ratio(ours.recall, theirs.recall)}, "
+            f"title {ratio(ours.acc('title'), theirs.acc('title'))}, "
             f"author {ratio(ours.acc('author'), theirs.acc('author'))}, "
             f"date {ratio(ours.acc('date'), theirs.acc('date'))}, "
-            f"median ms {ratio(ours.median_ms(), theirs.median_ms())}, p95 ms {ratio(ours.p95_ms(), theirs.p95_ms())}"
+            f"median ms {ratio(ours.median_ms(), theirs.median_ms())}, "
+            f"p95 ms {ratio(ours.p95_ms(), theirs.p95_ms())}"
         )
     return 0
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from newsdigest import extract_article
 from newsdigest.errors import InputError
-from newsdigest.extract.encoding import decode_html, declared_encoding, lookup
+from newsdigest.extract.encoding import declared_encoding, decode_html, lookup
 
 
 def _page(body: str, head: str = "") -> str:
@@ -120,7 +119,11 @@ def test_meta_after_a_long_head_is_found() -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    [b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"\x1f\x8b\x08\x00" + bytes(200)],
+    [
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"\x1f\x8b\x08\x00" + bytes(200),
+    ],
 )
 def test_binary_formats_are_refused(payload: bytes) -> None:
     with pytest.raises(InputError) as info:

@@ -8,11 +8,15 @@ from newsdigest import extract_article
 from newsdigest.models import Article
 
 BODY = [
-    "Die Stadt hat am Montag beschlossen, die Brücke über den Fluss vollständig zu erneuern, wie der Bürgermeister mitteilte.",
-    "Die Arbeiten sollen im Frühjahr beginnen und rund zwei Jahre dauern; der Verkehr wird in dieser Zeit umgeleitet.",
-    "Anwohner hatten sich seit Jahren über Lärm und Schlaglöcher beklagt, und eine Initiative sammelte Unterschriften.",
-    "Die Kosten von 40 Millionen Euro teilen sich Land und Stadt, der Bund beteiligt sich mit einem kleineren Zuschuss.",
-]  # fmt: skip
+    "Die Stadt hat am Montag beschlossen, die Brücke über den Fluss vollständig zu erneuern, wie der "
+    "Bürgermeister mitteilte.",
+    "Die Arbeiten sollen im Frühjahr beginnen und rund zwei Jahre dauern; der Verkehr wird in dieser "
+    "Zeit umgeleitet.",
+    "Anwohner hatten sich seit Jahren über Lärm und Schlaglöcher beklagt, und eine Initiative "
+    "sammelte Unterschriften.",
+    "Die Kosten von 40 Millionen Euro teilen sich Land und Stadt, der Bund beteiligt sich mit einem "
+    "kleineren Zuschuss.",
+]
 
 
 def _page(extra_head: str = "", before: str = "", inside: str = "", after: str = "", lang: str = "de") -> str:
@@ -23,7 +27,8 @@ def _page(extra_head: str = "", before: str = "", inside: str = "", after: str =
 <meta name="description" content="Die Brücke wird erneuert.">
 <link rel="canonical" href="/lokales/bruecke">
 {extra_head}</head><body>
-<header class="site-header"><nav><a href="/">Start</a> <a href="/lokales">Lokales</a> <a href="/sport">Sport</a></nav></header>
+<header class="site-header">
+<nav><a href="/">Start</a> <a href="/lokales">Lokales</a> <a href="/sport">Sport</a></nav></header>
 <div class="cookie-banner">Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten. Akzeptieren?</div>
 <ol class="breadcrumb"><li><a href="/">Start</a></li><li><a href="/lokales">Lokales</a></li></ol>
 {before}
@@ -34,13 +39,17 @@ def _page(extra_head: str = "", before: str = "", inside: str = "", after: str =
 <div class="share-bar"><a href="#">Facebook</a> <a href="#">Twitter</a> <a href="#">E-Mail</a></div>
 {paragraphs}
 <h2>Was Anwohner erwartet</h2>
-<ul><li>Umleitung über die Hauptstraße während der gesamten Bauzeit</li><li>Nachtarbeit nur in Ausnahmefällen und mit Ankündigung</li></ul>
+<ul><li>Umleitung über die Hauptstraße während der gesamten Bauzeit</li>
+<li>Nachtarbeit nur in Ausnahmefällen und mit Ankündigung</li></ul>
 <blockquote>„Wir sind froh, dass es endlich losgeht“, sagte eine Anwohnerin der Zeitung.</blockquote>
 {inside}
 </article>
-<aside class="related"><h3>Mehr zum Thema</h3><ul><li><a href="/a">Neue Ampel am Markt</a></li><li><a href="/b">Radweg gesperrt</a></li></ul></aside>
-<div class="newsletter-box">Abonnieren Sie unseren Newsletter und verpassen Sie keine Nachricht aus der Region mehr!</div>
-<section id="comments" class="comments"><p>Leser123: Das wurde aber auch Zeit, die Brücke ist seit Jahren marode und gefährlich.</p></section>
+<aside class="related"><h3>Mehr zum Thema</h3>
+<ul><li><a href="/a">Neue Ampel am Markt</a></li><li><a href="/b">Radweg gesperrt</a></li></ul></aside>
+<div class="newsletter-box">Abonnieren Sie unseren Newsletter und verpassen Sie keine Nachricht
+aus der Region mehr!</div>
+<section id="comments" class="comments">
+<p>Leser123: Das wurde aber auch Zeit, die Brücke ist seit Jahren marode und gefährlich.</p></section>
 {after}
 <footer class="site-footer"><p>© 2021 Stadtanzeiger – Impressum – Datenschutz</p></footer>
 </body></html>"""
@@ -55,10 +64,23 @@ def test_main_text_in_reading_order_without_furniture() -> None:
     text = article.text
     positions = [text.index(p) for p in BODY]
     assert positions == sorted(positions)
-    for kept in ["Was Anwohner erwartet", "Umleitung über die Hauptstraße", "Wir sind froh, dass es endlich losgeht"]:
+    for kept in [
+        "Was Anwohner erwartet",
+        "Umleitung über die Hauptstraße",
+        "Wir sind froh, dass es endlich losgeht",
+    ]:
         assert kept in text
-    for dropped in ["Cookies", "Lokales", "Facebook", "Mehr zum Thema", "Neue Ampel", "Newsletter", "Leser123",
-                    "Impressum", "Von Erika Mustermann"]:  # fmt: skip
+    for dropped in [
+        "Cookies",
+        "Lokales",
+        "Facebook",
+        "Mehr zum Thema",
+        "Neue Ampel",
+        "Newsletter",
+        "Leser123",
+        "Impressum",
+        "Von Erika Mustermann",
+    ]:
         assert dropped not in text, dropped
     assert "\n\n" in text
     assert text.count(BODY[0]) == 1
@@ -88,7 +110,10 @@ def test_jsonld_metadata_wins() -> None:
             {
                 "@type": "NewsArticle",
                 "headline": "Brücke wird erneuert",
-                "author": [{"@type": "Person", "name": "Max Muster"}, {"@type": "Person", "name": "Eva Beispiel"}],
+                "author": [
+                    {"@type": "Person", "name": "Max Muster"},
+                    {"@type": "Person", "name": "Eva Beispiel"},
+                ],
                 "datePublished": "2021-03-03T19:00:00+01:00",
                 "dateModified": "2021-03-05T10:00:00+01:00",
                 "articleSection": "Lokales",
@@ -124,8 +149,11 @@ def test_url_date_beats_a_meta_date() -> None:
 
 
 def test_lead_paragraph_in_header_is_kept() -> None:
-    lead = "Nach jahrelangem Streit ist die Entscheidung gefallen: Die alte Brücke wird abgerissen und neu gebaut."
-    html = _page().replace("<h1>Brücke wird erneuert</h1>", f"<header><h1>Brücke wird erneuert</h1><p class='lead'>{lead}</p></header>")
+    lead = "Nach jahrelangem Streit ist die Entscheidung gefallen: Die alte Brücke wird neu gebaut."
+    html = _page().replace(
+        "<h1>Brücke wird erneuert</h1>",
+        f"<header><h1>Brücke wird erneuert</h1><p class='lead'>{lead}</p></header>",
+    )
     assert lead in _extract(html).text
 
 

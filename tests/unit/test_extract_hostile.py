@@ -7,7 +7,6 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from newsdigest import extract_article
 from newsdigest.errors import InputError
 from newsdigest.models import Article
@@ -66,7 +65,13 @@ def test_deep_nesting_does_not_recurse() -> None:
 
 def test_deep_inline_nesting_does_not_recurse() -> None:
     depth = 30_000
-    html = "<html><body><article>" + "<span><b>" * depth + PARA + "</b></span>" * depth + "</article></body></html>"
+    html = (
+        "<html><body><article>"
+        + "<span><b>" * depth
+        + PARA
+        + "</b></span>" * depth
+        + "</article></body></html>"
+    )
     article = _timed(html.encode())
     assert article.status in {"ok", "not_article", "empty"}
 
@@ -100,19 +105,23 @@ def test_nul_bytes_inside_a_page() -> None:
 
 
 def test_lying_charset_does_not_crash() -> None:
-    html = ('<html><head><meta charset="utf-16"></head><body><article>' + paras(4) + "</article></body></html>")
+    html = '<html><head><meta charset="utf-16"></head><body><article>' + paras(4) + "</article></body></html>"
     article = _timed(html.encode("cp1252"))
     assert article.status == "ok"
     assert article.encoding == "utf-8"
 
 
 def test_bogus_charset_label_is_ignored() -> None:
-    html = ('<html><head><meta charset="x-made-up"></head><body><article>' + paras(4) + "</article></body></html>")
+    html = (
+        '<html><head><meta charset="x-made-up"></head><body><article>' + paras(4) + "</article></body></html>"
+    )
     assert _timed(html.encode()).status == "ok"
 
 
 def test_xml_declaration_with_encoding_in_str_input() -> None:
-    html = '<?xml version="1.0" encoding="utf-8"?><html><body><article>' + paras(4) + "</article></body></html>"
+    html = (
+        '<?xml version="1.0" encoding="utf-8"?><html><body><article>' + paras(4) + "</article></body></html>"
+    )
     assert _timed(html).status == "ok"
 
 
@@ -145,7 +154,10 @@ def test_index_page_is_not_an_article() -> None:
 
 
 def test_error_page_is_not_an_article() -> None:
-    html = "<html><head><title>404 - Seite nicht gefunden</title></head><body><p>Die Seite gibt es nicht.</p></body></html>"
+    html = (
+        "<html><head><title>404 - Seite nicht gefunden</title></head>"
+        "<body><p>Die Seite gibt es nicht.</p></body></html>"
+    )
     article = _timed(html.encode())
     assert article.status == "not_article"
     assert article.reason
@@ -156,7 +168,9 @@ _FRAGMENT = st.one_of(
     st.text(max_size=40),
     st.builds(lambda t, c: f"<{t} class='{c}'>", _TAGS, st.sampled_from(["", "share", "content", "nav x"])),
     st.builds(lambda t: f"</{t}>", _TAGS),
-    st.sampled_from(["<script>", "</script>", "<!--", "-->", "<![CDATA[", "&amp;", "&#0;", "&#xD800;", "<?xml?>"]),
+    st.sampled_from(
+        ["<script>", "</script>", "<!--", "-->", "<![CDATA[", "&amp;", "&#0;", "&#xD800;", "<?xml?>"]
+    ),
 )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from newsdigest.extract.authors import clean_authors
 from newsdigest.extract.dateline import parse_dateline
 from newsdigest.extract.dates import date_from_url, find_dates, parse_date
@@ -18,15 +17,37 @@ from newsdigest.models import Dateline
     ("raw", "site", "url", "expected"),
     [
         ("Bohren, bis es heiß wird | ZEIT ONLINE", "ZEIT ONLINE", None, "Bohren, bis es heiß wird"),
-        ("Despite everything, U.S. emissions dipped in 2019 - Grist", None, "https://grist.org/x", "Despite everything, U.S. emissions dipped in 2019"),
+        (
+            "Despite everything, U.S. emissions dipped in 2019 - Grist",
+            None,
+            "https://grist.org/x",
+            "Despite everything, U.S. emissions dipped in 2019",
+        ),
         ("Spiegel Online - Die Lage am Morgen", None, "https://www.spiegel.de/a", "Die Lage am Morgen"),
-        ("Krieg in der Ukraine – Politik – tagesschau.de", None, "https://www.tagesschau.de/a", "Krieg in der Ukraine – Politik"),
+        (
+            "Krieg in der Ukraine – Politik – tagesschau.de",
+            None,
+            "https://www.tagesschau.de/a",
+            "Krieg in der Ukraine – Politik",
+        ),
         ("Wahl in Polen: Ergebnis steht fest", None, None, "Wahl in Polen: Ergebnis steht fest"),
-        ("Covid : le gouvernement annonce de nouvelles mesures", None, None, "Covid : le gouvernement annonce de nouvelles mesures"),
-        ("The long road to electric cars - Autos | Example News", "Example News", None, "The long road to electric cars - Autos"),
+        (
+            "Covid : le gouvernement annonce de nouvelles mesures",
+            None,
+            None,
+            "Covid : le gouvernement annonce de nouvelles mesures",
+        ),
+        (
+            "The long road to electric cars - Autos | Example News",
+            "Example News",
+            None,
+            "The long road to electric cars - Autos",
+        ),
     ],
-)  # fmt: skip
-def test_clean_title_strips_site_decorations(raw: str, site: str | None, url: str | None, expected: str) -> None:
+)
+def test_clean_title_strips_site_decorations(
+    raw: str, site: str | None, url: str | None, expected: str
+) -> None:
     assert clean_title(raw, site_name=site, url=url) == expected
 
 
@@ -37,11 +58,16 @@ def test_heading_settles_which_part_is_the_title() -> None:
 
 
 def test_short_trailing_parts_are_dropped_without_site_name() -> None:
-    assert clean_title("A very long and descriptive headline here | Sport | Foo") == "A very long and descriptive headline here"
+    assert (
+        clean_title("A very long and descriptive headline here | Sport | Foo")
+        == "A very long and descriptive headline here"
+    )
 
 
 def test_choose_title_prefers_a_candidate_confirmed_by_h1() -> None:
-    got = choose_title(["Site Promo Title", "Real Headline – Site"], site_name="Site", url=None, headings=["Real Headline"])
+    got = choose_title(
+        ["Site Promo Title", "Real Headline – Site"], site_name="Site", url=None, headings=["Real Headline"]
+    )
     assert got == "Real Headline"
 
 
@@ -131,19 +157,32 @@ def test_find_dates_in_text_in_order() -> None:
 @pytest.mark.parametrize(
     ("text", "year", "expected"),
     [
-        ("MOSCOW, May 11. /TASS/. Russia's foreign minister said", 2021,
-         Dateline("MOSCOW, May 11. /TASS/.", "MOSCOW", "2021-05-11", "TASS")),
-        ("MOSCOW, May 11. /TASS/. Russia's foreign minister said", None,
-         Dateline("MOSCOW, May 11. /TASS/.", "MOSCOW", "May 11", "TASS")),
-        ("LONDON (Reuters) - British inflation rose", None, Dateline("LONDON (Reuters) -", "LONDON", None, "Reuters")),
+        (
+            "MOSCOW, May 11. /TASS/. Russia's foreign minister said",
+            2021,
+            Dateline("MOSCOW, May 11. /TASS/.", "MOSCOW", "2021-05-11", "TASS"),
+        ),
+        (
+            "MOSCOW, May 11. /TASS/. Russia's foreign minister said",
+            None,
+            Dateline("MOSCOW, May 11. /TASS/.", "MOSCOW", "May 11", "TASS"),
+        ),
+        (
+            "LONDON (Reuters) - British inflation rose",
+            None,
+            Dateline("LONDON (Reuters) -", "LONDON", None, "Reuters"),
+        ),
         ("WASHINGTON (AP) — The Senate voted", None, Dateline("WASHINGTON (AP) —", "WASHINGTON", None, "AP")),
-        ("LONDON, Oct 16 (Reuters) - Shares fell", 2019,
-         Dateline("LONDON, Oct 16 (Reuters) -", "LONDON", "2019-10-16", "Reuters")),
+        (
+            "LONDON, Oct 16 (Reuters) - Shares fell",
+            2019,
+            Dateline("LONDON, Oct 16 (Reuters) -", "LONDON", "2019-10-16", "Reuters"),
+        ),
         ("PARIS (AFP) - Le gouvernement", None, Dateline("PARIS (AFP) -", "PARIS", None, "AFP")),
         ("Berlin (dpa) - Die Bundesregierung", None, Dateline("Berlin (dpa) -", "Berlin", None, "dpa")),
         ("NEW YORK — Stocks rallied", None, Dateline("NEW YORK —", "NEW YORK", None, None)),
     ],
-)  # fmt: skip
+)
 def test_parse_dateline(text: str, year: int | None, expected: Dateline) -> None:
     assert parse_dateline(text, year) == expected
 
@@ -161,7 +200,16 @@ def test_no_dateline(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("de-DE", "de"), ("en_US", "en"), ("FR", "fr"), ("deu", "de"), ("nb-NO", "no"), ("x", None), ("", None), ("12", None)],
+    [
+        ("de-DE", "de"),
+        ("en_US", "en"),
+        ("FR", "fr"),
+        ("deu", "de"),
+        ("nb-NO", "no"),
+        ("x", None),
+        ("", None),
+        ("12", None),
+    ],
 )
 def test_normalise_code(code: str, expected: str | None) -> None:
     assert normalise_code(code) == expected
@@ -170,18 +218,46 @@ def test_normalise_code(code: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The government said on Monday that it would not be able to meet the target, and that the plan was delayed.", "en"),
-        ("Die Regierung hat am Montag gesagt, dass sie das Ziel nicht erreichen wird und der Plan sich verzögert.", "de"),
-        ("Le gouvernement a déclaré lundi qu'il ne pourrait pas atteindre l'objectif et que le plan est retardé.", "fr"),
-        ("El gobierno dijo el lunes que no podrá cumplir con el objetivo y que el plan se ha retrasado por la crisis.", "es"),
-        ("Rząd poinformował w poniedziałek, że nie będzie w stanie osiągnąć celu i że plan jest opóźniony, a to jest problem.", "pl"),
-        ("De regering zei maandag dat het doel niet kan worden gehaald en dat het plan is vertraagd door de crisis.", "nl"),
-        ("Правительство заявило в понедельник, что не сможет достичь цели, и что план был отложен из-за кризиса.", "ru"),
+        (
+            "The government said on Monday that it would not be able to meet the target, and that "
+            "the plan was delayed.",
+            "en",
+        ),
+        (
+            "Die Regierung hat am Montag gesagt, dass sie das Ziel nicht erreichen wird und der Plan "
+            "sich verzögert.",
+            "de",
+        ),
+        (
+            "Le gouvernement a déclaré lundi qu'il ne pourrait pas atteindre l'objectif et que le "
+            "plan est retardé.",
+            "fr",
+        ),
+        (
+            "El gobierno dijo el lunes que no podrá cumplir con el objetivo y que el plan se ha "
+            "retrasado por la crisis.",
+            "es",
+        ),
+        (
+            "Rząd poinformował w poniedziałek, że nie będzie w stanie osiągnąć celu i że plan jest "
+            "opóźniony, a to jest problem.",
+            "pl",
+        ),
+        (
+            "De regering zei maandag dat het doel niet kan worden gehaald en dat het plan is "
+            "vertraagd door de crisis.",
+            "nl",
+        ),
+        (
+            "Правительство заявило в понедельник, что не сможет достичь цели, и что план был отложен "
+            "из-за кризиса.",
+            "ru",
+        ),
         ("国务院总理在人民大会堂会见了来访的代表团，双方就进一步加强合作交换了意见。", "zh"),
         ("政府は月曜日、目標を達成できないと発表しました。計画は遅れています。", "ja"),
         ("الحكومة قالت يوم الاثنين إنها لن تتمكن من تحقيق الهدف وإن الخطة تأخرت بسبب الأزمة.", "ar"),
     ],
-)  # fmt: skip
+)
 def test_detect_language(text: str, expected: str) -> None:
     assert detect_language(text, min_hits=3)[0] == expected
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from newsdigest import extract_article
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
@@ -48,7 +47,9 @@ def _day(value: str | None) -> tuple[int, ...] | None:
 @pytest.fixture(scope="module")
 def results() -> dict[str, Any]:
     return {
-        pid: extract_article(gzip.decompress((FIXTURES / "pages" / f"{pid}.html.gz").read_bytes()), case["url"])
+        pid: extract_article(
+            gzip.decompress((FIXTURES / "pages" / f"{pid}.html.gz").read_bytes()), case["url"]
+        )
         for pid, case in CASES.items()
     }
 
@@ -87,7 +88,7 @@ def test_metadata_floors(results: dict[str, Any]) -> None:
 def test_every_page_yields_an_article(results: dict[str, Any]) -> None:
     for pid, article in results.items():
         assert article.status == "ok", (pid, article.status, article.reason)
-        assert article.text and "\n\n" in article.text or len(article.text) > 200, pid
+        assert (article.text and "\n\n" in article.text) or len(article.text) > 200, pid
         assert article.language, pid
 
 
@@ -100,8 +101,9 @@ def test_every_page_yields_an_article(results: dict[str, Any]) -> None:
         ("nnz-online.de-Quantensprung", "windows-1252", None),
     ],
 )
-def test_legacy_encodings_decode_to_the_annotated_text(pid: str, encoding: str, needle: str | None,
-                                                       results: dict[str, Any]) -> None:  # fmt: skip
+def test_legacy_encodings_decode_to_the_annotated_text(
+    pid: str, encoding: str, needle: str | None, results: dict[str, Any]
+) -> None:
     article = results[pid]
     assert article.encoding == encoding
     body = _norm(article.text)

@@ -24,7 +24,7 @@ from newsdigest.extract.encoding import check_binary, decode_html
 from newsdigest.extract.jsonld import JsonLdInfo, parse_jsonld
 from newsdigest.extract.language import detect_language, normalise_code
 from newsdigest.extract.title import choose_title
-from newsdigest.models import Article
+from newsdigest.models import Article, ArticleStatus
 
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -38,14 +38,26 @@ def extract_article(html: bytes | str, url: str | None = None, *, http_charset: 
     text, encoding = _to_text(html, http_charset)
     root = parse_html(text)
     if root is None:
-        return Article(title=None, text="", url=url, encoding=encoding, status="empty",
-                       reason="the page holds no parseable HTML")  # fmt: skip
+        return Article(
+            title=None,
+            text="",
+            url=url,
+            encoding=encoding,
+            status="empty",
+            reason="the page holds no parseable HTML",
+        )
     try:
         return _extract(root, url, encoding)
     except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, LookupError) as exc:
         # Last line of defence for hostile markup: a clear outcome instead of a crash.
-        return Article(title=None, text="", url=url, encoding=encoding, status="empty",
-                       reason=f"the page could not be analysed ({type(exc).__name__})")  # fmt: skip
+        return Article(
+            title=None,
+            text="",
+            url=url,
+            encoding=encoding,
+            status="empty",
+            reason=f"the page could not be analysed ({type(exc).__name__})",
+        )
 
 
 def _to_text(html: bytes | str, http_charset: str | None) -> tuple[str, str | None]:
@@ -169,7 +181,7 @@ def _language(declared: str | None, text: str) -> str | None:
     return code
 
 
-def _status(text: str, title: str, jl: JsonLdInfo) -> tuple[str, str | None]:
+def _status(text: str, title: str, jl: JsonLdInfo) -> tuple[ArticleStatus, str | None]:
     if len(text) < 600 and title and _ERROR_PAGE.search(title):
         return "not_article", "the page looks like an error page (its title carries an HTTP error code)"
     if not text:

@@ -11,7 +11,9 @@ _BY = re.compile(
     r"escrito por|scritto da|geschrieben von)\b[\s:]*)+",
     re.I,
 )
-_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b|\bog\b|\boch\b|\ben\b)\s*", re.I)
+_SPLIT = re.compile(
+    r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b|\bog\b|\boch\b|\ben\b)\s*", re.I
+)
 _NOISE = re.compile(
     r"https?://\S+|\S+@\S+|\(\S*\)|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}|\bupdated?\b.*$|"
     r"\bpublished\b.*$|\bveröffentlicht\b.*$|\baktualisiert\b.*$",
@@ -40,9 +42,8 @@ def clean_authors(values: list[str], site_name: str | None = None) -> list[str]:
     for value in values:
         if not value or value.startswith(("http://", "https://")):
             continue
-        value = _NOISE.sub(" ", value)
-        value = _BY.sub("", " ".join(value.split()))
-        for part in _SPLIT.split(value):
+        cleaned = _BY.sub("", " ".join(_NOISE.sub(" ", value).split()))
+        for part in _SPLIT.split(cleaned):
             name = _clean_one(part)
             if not name:
                 continue

@@ -17,46 +17,219 @@ from lxml import etree
 
 # Removed with their content before anything else is looked at.
 DROP_TAGS = frozenset(
-    ["script", "style", "template", "svg", "math", "canvas", "iframe", "object", "embed", "video", "audio", "source", "track", "map", "area", "button", "select", "option", "optgroup", "textarea", "input", "datalist", "dialog", "head", "link", "meta", "base", "figure", "picture", "img"]
+    [
+        "script",
+        "style",
+        "template",
+        "svg",
+        "math",
+        "canvas",
+        "iframe",
+        "object",
+        "embed",
+        "video",
+        "audio",
+        "source",
+        "track",
+        "map",
+        "area",
+        "button",
+        "select",
+        "option",
+        "optgroup",
+        "textarea",
+        "input",
+        "datalist",
+        "dialog",
+        "head",
+        "link",
+        "meta",
+        "base",
+        "figure",
+        "picture",
+        "img",
+    ]
 )
 # Furniture by tag, removed in the pruning walk (so that they leave a placeholder) unless they hold
 # most of the page: some sites wrap everything in <noscript> or an unclosed <nav>.
 _FURNITURE_TAGS = frozenset(["nav", "aside", "menu", "footer", "noscript"])
 # Roles that mark furniture, whatever the tag.
 _DROP_ROLES = frozenset(
-    ["navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alertdialog", "toolbar", "tablist", "tooltip"]
+    [
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "search",
+        "menu",
+        "menubar",
+        "dialog",
+        "alertdialog",
+        "toolbar",
+        "tablist",
+        "tooltip",
+    ]
 )
 # Long words: matched anywhere inside class/id ("socialShareBar", "related-posts").
 _STRONG_SUBSTRINGS = (
-    "cookie", "consent", "gdpr", "newsletter", "breadcrumb", "share", "sharing", "social", "related",
-    "recommend", "popular", "trending", "mostread", "most-read", "outbrain", "taboola", "disqus",
-    "comment", "sponsor", "advert", "promo", "pagination", "subscribe", "signup", "sign-up", "login",
-    "sidebar", "navbar", "navigation", "toolbar", "masthead", "footer", "banner",
-    "byline", "author", "dateline", "timestamp", "published", "updated", "skiplink", "skip-link",
-    "jump-link", "paywall-banner", "caption", "credit", "readmore", "read-more", "more-from",
-    "see-also", "also-read", "tagcloud", "tag-cloud", "tags", "keyword", "rating", "vote", "poll",
-    "feedback", "modal", "popup", "overlay", "lightbox", "carousel", "slider", "gallery", "offcanvas",
-    "dropdown", "accessibility", "headline-list", "toplist", "ticker", "contact-box", "placeholder",
-    "copyright", "tweet", "instagram", "tiktok", "embed", "post-nav", "next-post", "prev-post",
-    "previous-post", "nextstory", "next-article", "teaser",
-)  # fmt: skip
+    "cookie",
+    "consent",
+    "gdpr",
+    "newsletter",
+    "breadcrumb",
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "recommend",
+    "popular",
+    "trending",
+    "mostread",
+    "most-read",
+    "outbrain",
+    "taboola",
+    "disqus",
+    "comment",
+    "sponsor",
+    "advert",
+    "promo",
+    "pagination",
+    "subscribe",
+    "signup",
+    "sign-up",
+    "login",
+    "sidebar",
+    "navbar",
+    "navigation",
+    "toolbar",
+    "masthead",
+    "footer",
+    "banner",
+    "byline",
+    "author",
+    "dateline",
+    "timestamp",
+    "published",
+    "updated",
+    "skiplink",
+    "skip-link",
+    "jump-link",
+    "paywall-banner",
+    "caption",
+    "credit",
+    "readmore",
+    "read-more",
+    "more-from",
+    "see-also",
+    "also-read",
+    "tagcloud",
+    "tag-cloud",
+    "tags",
+    "keyword",
+    "rating",
+    "vote",
+    "poll",
+    "feedback",
+    "modal",
+    "popup",
+    "overlay",
+    "lightbox",
+    "carousel",
+    "slider",
+    "gallery",
+    "offcanvas",
+    "dropdown",
+    "accessibility",
+    "headline-list",
+    "toplist",
+    "ticker",
+    "contact-box",
+    "placeholder",
+    "copyright",
+    "tweet",
+    "instagram",
+    "tiktok",
+    "embed",
+    "post-nav",
+    "next-post",
+    "prev-post",
+    "previous-post",
+    "nextstory",
+    "next-article",
+    "teaser",
+)
 # Short or ambiguous words: matched only as whole tokens.
 _STRONG_TOKENS = frozenset(
-    ["nav", "menu", "ad", "ads", "adv", "advertisement", "werbung", "anzeige", "sponsored", "share", "tags", "meta", "date", "time", "print", "rss", "extra", "extras", "aside", "topbar", "links", "follow"]
+    [
+        "nav",
+        "menu",
+        "ad",
+        "ads",
+        "adv",
+        "advertisement",
+        "werbung",
+        "anzeige",
+        "sponsored",
+        "share",
+        "tags",
+        "meta",
+        "date",
+        "time",
+        "print",
+        "rss",
+        "extra",
+        "extras",
+        "aside",
+        "topbar",
+        "links",
+        "follow",
+    ]
 )
 _STRONG_RE = re.compile("|".join(re.escape(w) for w in _STRONG_SUBSTRINGS))
 # Never drop on the word alone: "commentary"/"Kommentar" are article genres, not reader comments.
 _SAFE_SUBSTRINGS = ("commentar", "kommentar")
 # Utility classes that hide an element outright (responsive variants like "hidden-xs" do not).
 _HIDDEN_CLASSES = frozenset(
-    ["hidden", "hide", "d-none", "is-hidden", "u-hidden", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "screenreader-only", "offscreen", "element-invisible", "invisible"]
+    [
+        "hidden",
+        "hide",
+        "d-none",
+        "is-hidden",
+        "u-hidden",
+        "sr-only",
+        "visually-hidden",
+        "visuallyhidden",
+        "screen-reader-text",
+        "screenreader-only",
+        "offscreen",
+        "element-invisible",
+        "invisible",
+    ]
 )
 # Words that mark furniture however big the box is (reader comments can outweigh the article).
 _ALWAYS_FURNITURE = (
-    "cookie", "consent", "gdpr", "newsletter", "comment", "disqus", "outbrain", "taboola", "related",
-    "recommend", "popular", "trending", "mostread", "most-read", "breadcrumb", "advert", "author", "byline",
-)  # fmt: skip
-_INLINE = frozenset(["a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q", "code"])
+    "cookie",
+    "consent",
+    "gdpr",
+    "newsletter",
+    "comment",
+    "disqus",
+    "outbrain",
+    "taboola",
+    "related",
+    "recommend",
+    "popular",
+    "trending",
+    "mostread",
+    "most-read",
+    "breadcrumb",
+    "advert",
+    "author",
+    "byline",
+)
+_INLINE = frozenset(
+    ["a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q", "code"]
+)
 # Positive hints for the containers of article text (scoring only).
 _POSITIVE = re.compile(
     r"article|artikel|articulo|articolo|body|content|contenu|contenido|conteudo|inhalt|main|story|"
@@ -131,7 +304,9 @@ def is_hidden(el: etree._Element) -> bool:
     return bool(classes) and any(c.lower() in _HIDDEN_CLASSES for c in classes.split())
 
 
-def protected_elements(root: etree._Element, size: Callable[[etree._Element], tuple[int, int]]) -> set[etree._Element]:
+def protected_elements(
+    root: etree._Element, size: Callable[[etree._Element], tuple[int, int]]
+) -> set[etree._Element]:
     """Ancestors of the strongest article markers; class words alone never remove these.
 
     Markers: headings of level one, an ``itemprop=articleBody`` element, and the ``<article>`` holding

@@ -23,10 +23,69 @@ from newsdigest.extract.boilerplate import CUT, class_id, class_weight, is_marke
 from newsdigest.extract.dates import parse_date
 
 BLOCK_TAGS = frozenset(
-    ["p", "div", "section", "article", "main", "header", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "address", "details", "summary", "center", "form", "fieldset", "legend", "body", "html"]
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "blockquote",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "address",
+        "details",
+        "summary",
+        "center",
+        "form",
+        "fieldset",
+        "legend",
+        "body",
+        "html",
+    ]
 )
 # Blocks whose own text is a unit of article text for scoring.
-_TEXT_UNITS = frozenset(["p", "pre", "blockquote", "li", "dd", "dt", "td", "th", "h2", "h3", "h4", "h5", "h6", "div", "section", "article", "main"])
+_TEXT_UNITS = frozenset(
+    [
+        "p",
+        "pre",
+        "blockquote",
+        "li",
+        "dd",
+        "dt",
+        "td",
+        "th",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "div",
+        "section",
+        "article",
+        "main",
+    ]
+)
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _LISTS = frozenset({"ul", "ol", "dl"})
 _PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
@@ -215,10 +274,11 @@ def _widen(best: etree._Element, stats: dict[etree._Element, Stats]) -> etree._E
         nst = stats[node]
         if extra > 0:
             steps += 1
-            if extra_links / extra > 0.25 or extra_good < 0.6 * extra:
-                # Allow a short lead even when it is not paragraph-shaped (a bold intro div).
-                if not (extra <= 400 and extra_links / extra <= 0.1 and extra <= 0.5 * nst.text):
-                    break
+            clean = extra_links / extra <= 0.25 and extra_good >= 0.6 * extra
+            # A short lead may not be paragraph-shaped (a bold intro div) and still belongs.
+            short_lead = extra <= 400 and extra_links / extra <= 0.1 and extra <= 0.5 * nst.text
+            if not (clean or short_lead):
+                break
         node = parent
     return node
 
@@ -318,7 +378,9 @@ def normalise_key(text: str) -> str:
     return _KEY.sub(" ", text.casefold()).strip()
 
 
-def linearise(blocks: list[etree._Element], stats: dict[etree._Element, Stats], title: str | None) -> list[str]:
+def linearise(
+    blocks: list[etree._Element], stats: dict[etree._Element, Stats], title: str | None
+) -> list[str]:
     """Paragraph texts of ``blocks`` in document order."""
     writer = _Writer()
     title_key = normalise_key(title) if title else None

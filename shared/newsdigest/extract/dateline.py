@@ -22,7 +22,9 @@ _AGENCY = r"[A-Za-z][A-Za-z.&/ -]{0,20}?"
 _DASH = r"\s*[-–—:]+\s*"
 
 # ``MOSCOW, May 11. /TASS/.``
-_SLASHED = re.compile(rf"^(?P<loc>{_PLACE}),\s+(?P<date>{_DATE})\.?\s*/(?P<agency>[A-Za-z][\w -]{{0,20}})/\.?")
+_SLASHED = re.compile(
+    rf"^(?P<loc>{_PLACE}),\s+(?P<date>{_DATE})\.?\s*/(?P<agency>[A-Za-z][\w -]{{0,20}})/\.?"
+)
 # ``LONDON, Oct 16 (Reuters) -`` / ``WASHINGTON (AP) —``
 _PAREN = re.compile(rf"^(?P<loc>{_PLACE})(?:,\s+(?P<date>{_DATE}))?\s*\((?P<agency>{_AGENCY})\){_DASH}")
 # ``NEW YORK — `` (no agency: only trusted when the place is in capitals)

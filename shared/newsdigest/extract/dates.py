@@ -24,14 +24,12 @@ _MONTH_WORDS: dict[int, str] = {
     "kesäkuu haziran",
     7: "july jul juillet juil juli julio luglio lug julho lipiec lipca červenec července июль июля "
     "iulie heinäkuu temmuz",
-    8: "august aug août aout agosto ago augustus sierpień sierpnia srpen srpna август августа "
-    "elokuu ağustos",
+    8: "august aug août aout agosto ago augustus sierpień sierpnia srpen srpna август августа elokuu ağustos",
     9: "september sep sept septembre setiembre septiembre settembre set setembro wrzesień września září "
     "сентябрь сентября septembrie syyskuu eylül",
     10: "october oct octobre oktober okt octubre ottobre ott outubro out październik października říjen "
     "října октябрь октября octombrie lokakuu ekim",
-    11: "november nov novembre noviembre novembro listopad listopada ноябрь ноября noiembrie "
-    "marraskuu kasım",
+    11: "november nov novembre noviembre novembro listopad listopada ноябрь ноября noiembrie marraskuu kasım",
     12: "december dec décembre decembre déc dezember dez diciembre dic dicembre dezembro grudzień "
     "grudnia prosinec prosince декабрь декабря decembrie joulukuu aralık",
 }
@@ -71,8 +69,16 @@ def _valid(year: int, month: int, day: int) -> bool:
     return True
 
 
-def _fmt(year: int, month: int, day: int, hour: int | None = None, minute: int | None = None,
-         second: int | None = None, tz: str | None = None) -> str:  # fmt: skip
+def _fmt(
+    year: int,
+    month: int,
+    day: int,
+    *,
+    hour: int | None = None,
+    minute: int | None = None,
+    second: int | None = None,
+    tz: str | None = None,
+) -> str:
     out = f"{year:04d}-{month:02d}-{day:02d}"
     if hour is not None and minute is not None and hour < 24 and minute < 60:
         out += f"T{hour:02d}:{minute:02d}"
@@ -106,7 +112,7 @@ def parse_date(value: str | None, *, allow_numeric_dmy: bool = True) -> str | No
             hour = int(match.group(4)) if match.group(4) else None
             minute = int(match.group(5)) if match.group(5) else None
             second = int(match.group(6)) if match.group(6) else None
-            return _fmt(y, mo, d, hour, minute, second, match.group(7))
+            return _fmt(y, mo, d, hour=hour, minute=minute, second=second, tz=match.group(7))
     for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
         match = pattern.search(value)
         if match:
@@ -138,14 +144,14 @@ def parse_date(value: str | None, *, allow_numeric_dmy: bool = True) -> str | No
         if _valid(y, mo, d):
             hour = int(match.group(4)) if match.group(4) else None
             minute = int(match.group(5)) if match.group(5) else None
-            return _fmt(y, mo, d, hour, minute)
+            return _fmt(y, mo, d, hour=hour, minute=minute)
     return None
 
 
 def _with_time(rest: str, y: int, mo: int, d: int) -> str:
     match = _TIME_AFTER.match(rest[:30])
     if match:
-        return _fmt(y, mo, d, int(match.group(1)), int(match.group(2)))
+        return _fmt(y, mo, d, hour=int(match.group(1)), minute=int(match.group(2)))
     return _fmt(y, mo, d)
 
 
@@ -186,7 +192,9 @@ def month_day(text: str) -> tuple[int, int] | None:
     return None
 
 
-_DMY_FULL = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)|(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
+_DMY_FULL = re.compile(
+    r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)|(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)"
+)
 
 
 def find_dates(text: str, limit: int = 20) -> list[tuple[int, str]]:

@@ -79,15 +79,32 @@ _register(
 _register("cskoi8r koi koi8 koi8-r koi8_r", "koi8-r", "koi8_r")
 _register("koi8-ru koi8-u", "koi8-u", "koi8_u")
 _register("csisolatin9 iso-8859-15 iso8859-15 iso885915 iso_8859-15 l9", "iso-8859-15", "iso8859-15")
-_register("csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 iso88595 iso_8859-5", "iso-8859-5", "iso8859-5")
+_register(
+    "csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 iso88595 iso_8859-5",
+    "iso-8859-5",
+    "iso8859-5",
+)
 _register("greek greek8 iso-8859-7 iso8859-7 iso88597 iso_8859-7 sun_eu_greek", "iso-8859-7", "iso8859-7")
 # A page cannot really be UTF-16 if its own ASCII <meta> was readable; browsers then use UTF-8.
 _META_UTF16 = {"utf-16", "utf-16le", "utf-16be", "unicodefffe", "unicodefeff", "csunicode", "ucs-2"}
 _SINGLE_BYTE = {
-    "windows-1252", "iso-8859-2", "windows-1250", "windows-1251", "windows-1253", "windows-1254",
-    "windows-1255", "windows-1256", "windows-1257", "windows-1258", "windows-874", "koi8-r", "koi8-u",
-    "iso-8859-15", "iso-8859-5", "iso-8859-7",
-}  # fmt: skip
+    "windows-1252",
+    "iso-8859-2",
+    "windows-1250",
+    "windows-1251",
+    "windows-1253",
+    "windows-1254",
+    "windows-1255",
+    "windows-1256",
+    "windows-1257",
+    "windows-1258",
+    "windows-874",
+    "koi8-r",
+    "koi8-u",
+    "iso-8859-15",
+    "iso-8859-5",
+    "iso-8859-7",
+}
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8", "utf-8"),
@@ -96,10 +113,27 @@ _BOMS = (
 )
 # Signatures of common non-text formats that are sometimes served in place of a page.
 _MAGIC = (
-    b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"\x1f\x8b", b"BZh",
-    b"\xfd7zXZ", b"7z\xbc\xaf", b"\x7fELF", b"OggS", b"ID3", b"fLaC", b"wOFF", b"wOF2", b"\x00asm",
-    b"SQLite format 3", b"\xd0\xcf\x11\xe0", b"RIFF",
-)  # fmt: skip
+    b"%PDF-",
+    b"PK\x03\x04",
+    b"\x89PNG",
+    b"GIF87a",
+    b"GIF89a",
+    b"\xff\xd8\xff",
+    b"\x1f\x8b",
+    b"BZh",
+    b"\xfd7zXZ",
+    b"7z\xbc\xaf",
+    b"\x7fELF",
+    b"OggS",
+    b"ID3",
+    b"fLaC",
+    b"wOFF",
+    b"wOF2",
+    b"\x00asm",
+    b"SQLite format 3",
+    b"\xd0\xcf\x11\xe0",
+    b"RIFF",
+)
 
 # <meta charset=x> and <meta http-equiv=content-type content="...; charset=x"> in one pattern.
 _META_CHARSET = re.compile(rb"""<meta\b[^>]{0,400}?charset\s*=\s*["']?\s*([a-z0-9_.:+-]{1,40})""", re.I)

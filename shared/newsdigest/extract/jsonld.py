@@ -15,11 +15,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _ARTICLE_TYPES = {
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-    "reviewnewsarticle", "backgroundnewsarticle", "blogposting", "socialmediaposting", "liveblogposting",
-    "techarticle", "scholarlyarticle", "report", "advertisercontentarticle", "satiricalarticle",
-    "medicalscholarlyarticle", "discussionforumposting", "review", "recipe", "howto",
-}  # fmt: skip
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "blogposting",
+    "socialmediaposting",
+    "liveblogposting",
+    "techarticle",
+    "scholarlyarticle",
+    "report",
+    "advertisercontentarticle",
+    "satiricalarticle",
+    "medicalscholarlyarticle",
+    "discussionforumposting",
+    "review",
+    "recipe",
+    "howto",
+}
 _LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _MAX_NODES = 2000
@@ -145,9 +161,10 @@ def parse_jsonld(blocks: Iterable[str]) -> JsonLdInfo:
                 name = _text(node.get("name"))
                 if name and "website" in types:
                     info.publisher = name
-    node = article or fallback
-    if node is None:
+    chosen = article or fallback
+    if chosen is None:
         return info
+    node = chosen
     info.is_article = article is not None
     info.headline = _text(node.get("headline")) or (_text(node.get("name")) if article else None)
     info.authors = _names(node.get("author")) or _names(node.get("creator"))
@@ -158,7 +175,8 @@ def parse_jsonld(blocks: Iterable[str]) -> JsonLdInfo:
         info.body = body
     info.description = _text(node.get("description"))
     publisher = node.get("publisher")
-    pub_name = _text(publisher) if not isinstance(publisher, list) else (_names(publisher) or [None])[0]
+    pub_names = _names(publisher) if isinstance(publisher, list) else []
+    pub_name = pub_names[0] if pub_names else _text(publisher)
     info.publisher = pub_name or info.publisher
     info.language = _text(node.get("inLanguage"))
     info.section = _text(node.get("articleSection"))

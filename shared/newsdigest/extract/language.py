@@ -42,11 +42,9 @@ _FUNCTION_WORDS: dict[str, str] = {
     "ki el vagy lesz",
     "ro": "și în de la cu pe a din că nu o un este mai pentru care fost se sunt au ce din dar lui "
     "această acest",
-    "tr": "ve bir bu da de için ile çok olarak daha gibi ama en olan kadar ne ya sonra ki her mi "
-    "değil şey",
+    "tr": "ve bir bu da de için ile çok olarak daha gibi ama en olan kadar ne ya sonra ki her mi değil şey",
     "hr": "i je u na se da za su od s a o kao ne to koji što iz ili će bi sa ali samo koja",
-    "ru": "и в не на что с по как он из это за к но от для то а его она так же был бы уже о все "
-    "они при было",
+    "ru": "и в не на что с по как он из это за к но от для то а его она так же был бы уже о все они при было",
     "uk": "і в на що не з до як за та це від по він його але також які вона для був бути із ще",
 }
 _WORD_SETS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in _FUNCTION_WORDS.items()}
@@ -58,11 +56,37 @@ _NON_LATIN = re.compile(r"[^\x00-\u024f]")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CODE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]{1,8})*$")
 _THREE_TO_TWO = {
-    "eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it", "por": "pt",
-    "nld": "nl", "dut": "nl", "pol": "pl", "ces": "cs", "cze": "cs", "rus": "ru", "ukr": "uk", "zho": "zh",
-    "chi": "zh", "jpn": "ja", "kor": "ko", "ara": "ar", "swe": "sv", "dan": "da", "nor": "no", "nob": "no",
-    "fin": "fi", "hun": "hu", "tur": "tr", "ell": "el", "gre": "el", "heb": "he",
-}  # fmt: skip
+    "eng": "en",
+    "deu": "de",
+    "ger": "de",
+    "fra": "fr",
+    "fre": "fr",
+    "spa": "es",
+    "ita": "it",
+    "por": "pt",
+    "nld": "nl",
+    "dut": "nl",
+    "pol": "pl",
+    "ces": "cs",
+    "cze": "cs",
+    "rus": "ru",
+    "ukr": "uk",
+    "zho": "zh",
+    "chi": "zh",
+    "jpn": "ja",
+    "kor": "ko",
+    "ara": "ar",
+    "swe": "sv",
+    "dan": "da",
+    "nor": "no",
+    "nob": "no",
+    "fin": "fi",
+    "hun": "hu",
+    "tur": "tr",
+    "ell": "el",
+    "gre": "el",
+    "heb": "he",
+}
 # Scripts whose presence alone names the language well enough for a summariser.
 _SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
     (0x3040, 0x30FF, "ja"),  # kana first: Japanese text also holds Han characters

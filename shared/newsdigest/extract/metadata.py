@@ -19,23 +19,70 @@ from newsdigest.extract.dates import parse_date
 from newsdigest.extract.dom import attr, text_of
 
 _PUBLISHED_KEYS = (
-    "article:published_time", "og:article:published_time", "og:published_time", "article:published",
-    "datepublished", "publishdate", "publish-date", "publish_date", "published_time", "published-date",
-    "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date",
-    "dcterms.date", "dc.date.created", "dcterms.created", "citation_publication_date", "citation_date",
-    "date", "article.published", "article_date_original", "originalpublicationdate", "creation_date",
-    "cxenseparse:recs:publishtime", "live_date", "release_date", "og:pubdate", "displaydate",
-    "weibo:article:create_at", "bt:pubdate", "article.created", "created",
-)  # fmt: skip
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "article:published",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "published_time",
+    "published-date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.created",
+    "dcterms.created",
+    "citation_publication_date",
+    "citation_date",
+    "date",
+    "article.published",
+    "article_date_original",
+    "originalpublicationdate",
+    "creation_date",
+    "cxenseparse:recs:publishtime",
+    "live_date",
+    "release_date",
+    "og:pubdate",
+    "displaydate",
+    "weibo:article:create_at",
+    "bt:pubdate",
+    "article.created",
+    "created",
+)
 _MODIFIED_KEYS = (
-    "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified", "lastmod",
-    "last-modified", "dc.date.modified", "dcterms.modified", "modified", "article.updated", "revised",
-)  # fmt: skip
+    "article:modified_time",
+    "og:updated_time",
+    "og:article:modified_time",
+    "datemodified",
+    "lastmod",
+    "last-modified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "modified",
+    "article.updated",
+    "revised",
+)
 _AUTHOR_KEYS = (
-    "author", "article:author", "og:article:author", "dc.creator", "dcterms.creator", "parsely-author",
-    "sailthru.author", "byl", "citation_author", "cxenseparse:author", "author_name", "article.author",
+    "author",
+    "article:author",
+    "og:article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "citation_author",
+    "cxenseparse:author",
+    "author_name",
+    "article.author",
     "twitter:data1:author",
-)  # fmt: skip
+)
 _TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "dcterms.title", "title", "headline", "parsely-title")
 _SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher")
 _DESC_KEYS = ("og:description", "description", "twitter:description", "dc.description")
@@ -43,15 +90,36 @@ _TAG_KEYS = ("article:tag", "og:article:tag", "news_keywords", "keywords", "pars
 _SECTION_KEYS = ("article:section", "og:article:section", "section", "parsely-section", "category")
 _LANG_KEYS = ("content-language", "language", "og:locale", "dc.language", "lang", "locale")
 _DATE_WORDS = frozenset(
-    ["date", "datum", "time", "timestamp", "published", "publish", "pubdate", "posted", "created", "fecha", "data", "datetime", "dateline", "meta", "byline", "info"]
+    [
+        "date",
+        "datum",
+        "time",
+        "timestamp",
+        "published",
+        "publish",
+        "pubdate",
+        "posted",
+        "created",
+        "fecha",
+        "data",
+        "datetime",
+        "dateline",
+        "meta",
+        "byline",
+        "info",
+    ]
 )
-_AUTHOR_WORDS = frozenset(["author", "authors", "byline", "autor", "auteur", "autore", "writer", "reporter", "creator"])
+_AUTHOR_WORDS = frozenset(
+    ["author", "authors", "byline", "autor", "auteur", "autore", "writer", "reporter", "creator"]
+)
 # Cheap prefilter: only class/id strings containing one of these are tokenised.
 _HINT = re.compile(
     r"date|datum|time|publish|pubdate|posted|created|fecha|data|meta|byline|info|author|autor|auteur|"
     r"writer|reporter|creator",
 )
-_SKIP_DATE_WORDS = frozenset(["comment", "comments", "modified", "updated", "update", "reply", "footer", "copyright"])
+_SKIP_DATE_WORDS = frozenset(
+    ["comment", "comments", "modified", "updated", "update", "reply", "footer", "copyright"]
+)
 
 
 @dataclass
@@ -88,7 +156,7 @@ def collect(root: etree._Element, url: str | None) -> PageMeta:
     for el in root.iter("meta", "link", "title", "h1", "script", "time"):
         tag = el.tag
         if tag == "meta":
-            key = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "")
+            key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or ""
             content = el.get("content")
             if key and content is not None:
                 meta.metas.setdefault(key.strip().lower(), []).append(" ".join(content.split()))
@@ -147,7 +215,7 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta) -> None:
         prop = el.get("itemprop")
         if prop:
             prop_l = prop.lower()
-            if prop_l == "author" or prop_l == "creator":
+            if prop_l in {"author", "creator"}:
                 name_el = next((c for c in el.iter() if (c.get("itemprop") or "").lower() == "name"), None)
                 value = (name_el.get("content") if name_el is not None else None) or (
                     text_of(name_el) if name_el is not None else (el.get("content") or text_of(el))
@@ -175,7 +243,12 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta) -> None:
             if 2 < len(text) < 200:
                 meta.byline_authors.append(text)
                 byline_seen += 1
-        if date_seen < 5 and meta.text_published is None and words & _DATE_WORDS and not words & _SKIP_DATE_WORDS:
+        if (
+            date_seen < 5
+            and meta.text_published is None
+            and words & _DATE_WORDS
+            and not words & _SKIP_DATE_WORDS
+        ):
             text = text_of(el)
             if 5 < len(text) < 120:
                 date_seen += 1

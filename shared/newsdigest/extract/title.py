@@ -33,12 +33,18 @@ def _is_site_part(part: str, site_keys: set[str]) -> bool:
     key = _key(part)
     if not key:
         return True
-    return any(key == s or (len(s) >= 4 and (s in key or key in s) and len(key) <= 2 * len(s) + 6)
-               for s in site_keys)  # fmt: skip
+    return any(
+        key == s or (len(s) >= 4 and (s in key or key in s) and len(key) <= 2 * len(s) + 6) for s in site_keys
+    )
 
 
-def clean_title(raw: str | None, *, site_name: str | None = None, url: str | None = None,
-                headings: list[str] | None = None) -> str | None:  # fmt: skip
+def clean_title(
+    raw: str | None,
+    *,
+    site_name: str | None = None,
+    url: str | None = None,
+    headings: list[str] | None = None,
+) -> str | None:
     """``raw`` without " - Site" / "Site | " decorations; a matching ``<h1>`` settles ambiguity."""
     if not raw:
         return None
@@ -85,11 +91,15 @@ def _rejoin(raw: str, kept: list[str]) -> str:
     return " - ".join(kept)
 
 
-def choose_title(candidates: list[str], *, site_name: str | None, url: str | None,
-                 headings: list[str]) -> str | None:  # fmt: skip
+def choose_title(
+    candidates: list[str], *, site_name: str | None, url: str | None, headings: list[str]
+) -> str | None:
     """The first candidate that cleans to something, preferring one confirmed by a heading."""
-    cleaned = [c for c in (clean_title(raw, site_name=site_name, url=url, headings=headings)
-                           for raw in candidates) if c]  # fmt: skip
+    cleaned = [
+        c
+        for c in (clean_title(raw, site_name=site_name, url=url, headings=headings) for raw in candidates)
+        if c
+    ]
     heading_keys = {_key(h) for h in headings}
     for title in cleaned:
         if _key(title) in heading_keys:
