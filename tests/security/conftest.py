@@ -151,7 +151,7 @@ def override(origin: LoopbackServer, origin2: LoopbackServer) -> dict[tuple[str,
 STRICT = FetchSettings(
     connect_timeout=1.0,
     read_timeout=1.0,
-    total_timeout=3.0,
+    total_timeout=10.0,  # generous: a loaded CI machine must not turn a refusal into a timeout
     max_bytes=200_000,
     max_redirects=3,
     max_retries=2,
