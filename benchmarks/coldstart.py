@@ -174,6 +174,10 @@ def lambda_runtime_dir(python: str) -> Path:
     return target
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def setup(build_dir: Path) -> Setup:
     layer = build_dir / "NewsdigestLayer" / "python"
     python = find_lambda_python()
@@ -185,7 +189,7 @@ def setup(build_dir: Path) -> Setup:
             paths={fn: [str(build_dir / fn), str(layer), runtime] for fn in FUNCTIONS},
             floor_path=[runtime],
             isolated=True,
-            note=f"built artefacts in {build_dir.relative_to(ROOT)} on python{LAMBDA_PYTHON}, "
+            note=f"built artefacts in {_shown(build_dir)} on python{LAMBDA_PYTHON}, "
             "boto3 as the runtime provides it",
         )
     why = "no build (run `make build`)" if not built else f"no python{LAMBDA_PYTHON}"
@@ -336,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--build-dir", type=Path, default=BUILD)
     parser.add_argument("--tracing", choices=("active", "off"), default="active")
+    parser.add_argument("--only", choices=list(FUNCTIONS), help="measure one function (and the floor)")
     parser.add_argument(
         "--importtime", choices=[*FUNCTIONS, "floor"], help="print -X importtime for one cold start"
     )
@@ -378,12 +383,13 @@ def main(argv: list[str] | None = None) -> int:
                 print("\n".join(importtime_report(stderr)))
                 return 0
 
-            samples: dict[str, list[dict[str, Any]]] = {"floor": [], **{fn: [] for fn in FUNCTIONS}}
+            functions = [args.only] if args.only else list(FUNCTIONS)
+            samples: dict[str, list[dict[str, Any]]] = {"floor": [], **{fn: [] for fn in functions}}
             for _ in range(args.runs):
                 resources = stage.prepare()
                 env = child_env(base, None, tracing, tmp)
                 samples["floor"].append(spawn(setup_, "floor", setup_.floor_path, env)[0])
-                for fn in FUNCTIONS:
+                for fn in functions:
                     env = child_env(
                         {**base, **resources.functions[fn].environment}, fn, tracing, setup_.paths[fn][0]
                     )
@@ -400,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"{'':<20}{'init':>10}{'1st event':>11}{'cold start':>12}{'floor':>10}{'ratio':>8}{'RSS MB':>8}")
     worst = 0.0
-    for fn in FUNCTIONS:
+    for fn in functions:
         rows = samples[fn]
         cold = statistics.median(r["init"] + r["first"] for r in rows)
         ratio = cold / floor
