@@ -124,11 +124,7 @@ _STRONG_SUBSTRINGS = (
     "also-read",
     "tagcloud",
     "tag-cloud",
-    "tags",
     "keyword",
-    "rating",
-    "vote",
-    "poll",
     "feedback",
     "modal",
     "popup",
@@ -172,6 +168,10 @@ _STRONG_TOKENS = frozenset(
         "sponsored",
         "share",
         "tags",
+        "rating",
+        "ratings",
+        "vote",
+        "poll",
         "meta",
         "date",
         "time",
@@ -216,20 +216,14 @@ _ALWAYS_FURNITURE = (
     "disqus",
     "outbrain",
     "taboola",
-    "related",
-    "recommend",
-    "popular",
-    "trending",
-    "mostread",
-    "most-read",
     "breadcrumb",
-    "advert",
-    "author",
-    "byline",
 )
 _INLINE = frozenset(
     ["a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q", "code"]
 )
+# Boxes of other stories: removed even when large, but never when they hold most of the page
+# (scripts toggle "related" state classes on real article wrappers too).
+_OTHER_STORIES = ("related", "recommend", "popular", "trending", "mostread", "most-read")
 # Positive hints for the containers of article text (scoring only).
 _POSITIVE = re.compile(
     r"article|artikel|articulo|articolo|body|content|contenu|contenido|conteudo|inhalt|main|story|"
@@ -250,8 +244,16 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CONTAINER_TAGS = frozenset({"html", "body", "main", "article"})
 
 
+# Taxonomy classes CMSs stamp on the post wrapper ("tag-public-housing", "category-sport") carry
+# arbitrary editorial words, not layout roles.
+_TAXONOMY = re.compile(r"^(?:tag|category|cat|topic|series|term|format|status|type|postid|prominence)[-_]")
+
+
 def class_id(el: etree._Element) -> str:
-    value = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    classes = el.get("class") or ""
+    if "-" in classes or "_" in classes:
+        classes = " ".join(c for c in classes.split() if not _TAXONOMY.match(c))
+    value = f"{classes} {el.get('id') or ''}".strip()
     tag = el.tag
     # Custom elements name themselves like classes do (<pp-inline-teaser>, <share-bar>).
     if isinstance(tag, str) and "-" in tag:
@@ -344,6 +346,12 @@ def _always_furniture(value: str) -> bool:
     return any(word in low for word in _ALWAYS_FURNITURE)
 
 
+@lru_cache(maxsize=4096)
+def _other_stories(value: str) -> bool:
+    low = value.lower()
+    return any(word in low for word in _OTHER_STORIES)
+
+
 def _doomed(el: etree._Element, text: int, links: int, page_text: int) -> bool:
     role = (el.get("role") or "").lower()
     if el.tag in _FURNITURE_TAGS or role in _DROP_ROLES or is_hidden(el):
@@ -356,6 +364,8 @@ def _doomed(el: etree._Element, text: int, links: int, page_text: int) -> bool:
     if not value or not is_marked_boilerplate(value):
         return False
     if _always_furniture(value):
+        return True
+    if _other_stories(value) and text < 0.5 * page_text:
         return True
     # Other words ("share", "sidebar", "read-more") also decorate real content wrappers in some themes:
     # only small or link-heavy boxes go, and a box that also calls itself content must be tiny.
