@@ -91,8 +91,7 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
     if body is None:
         body = root
     strip_furniture_tags(root)
-    published = date_from_url(url) or parse_date(jl.published) or meta_mod.published(meta)
-    published = published or meta.time_published or meta.text_published
+    published = _vote_published(url, jl, meta)
     if published is None:
         published = _visible_date(body, meta.h1)
     stats = measure(body)
@@ -132,6 +131,32 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
         status=status,
         reason=reason,
     )
+
+
+def _vote_published(url: str | None, jl: JsonLdInfo, meta: meta_mod.PageMeta) -> str | None:
+    """The publication date most sources agree on; earlier sources break ties.
+
+    Single sources are often wrong in their own way (a CMS writes the last edit into
+    ``datePublished``, a template prints today's date), but they rarely agree on a wrong day.
+    """
+    candidates: list[tuple[str, float]] = []
+    url_day = date_from_url(url)
+    if url_day:
+        candidates.append((url_day, 2.5))  # a date in the path was fixed when the story went up
+    jl_day = parse_date(jl.published)
+    if jl_day:
+        candidates.append((jl_day, 1.0))
+    candidates.extend((day, 1.0) for day in meta_mod.published_candidates(meta))
+    for value in (meta.time_published, meta.text_published):
+        if value:
+            candidates.append((value, 1.0))
+    if not candidates:
+        return None
+    votes: dict[str, float] = {}
+    for value, weight in candidates:
+        votes[value[:10]] = votes.get(value[:10], 0.0) + weight
+    best_day = max(votes, key=lambda day: votes[day])  # first maximum: earliest source wins ties
+    return next(value for value, _ in candidates if value[:10] == best_day)
 
 
 def _visible_date(body: etree._Element, headings: list[str]) -> str | None:

@@ -265,6 +265,18 @@ def published(meta: PageMeta) -> str | None:
     return None
 
 
+def published_candidates(meta: PageMeta) -> list[str]:
+    """One parsed date per publication-date meta key that has one, in priority order."""
+    found: list[str] = []
+    for key in _PUBLISHED_KEYS:
+        for value in meta.metas.get(key, ()):
+            parsed = parse_date(value)
+            if parsed:
+                found.append(parsed)
+                break
+    return found
+
+
 def modified(meta: PageMeta) -> str | None:
     for value in meta.all(_MODIFIED_KEYS):
         found = parse_date(value)
