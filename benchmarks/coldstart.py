@@ -415,6 +415,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{fn:<20}{fmt(median(rows, 'init')):>10}{fmt(median(rows, 'first')):>11}{fmt(cold):>12}"
             f"{fmt(floor):>10}{ratio:>7.2f}x{median(rows, 'maxrss_mb'):>8.0f}"
         )
+        # Each run's floor and cold start are measured back to back: their ratio drifts less with load.
+        paired = sorted(
+            (r["init"] + r["first"]) / (f["init"] + f["first"])
+            for r, f in zip(rows, samples["floor"], strict=True)
+        )
+        print(
+            f"{'':<20}per-run ratios: median {statistics.median(paired):.2f}x, "
+            f"range {paired[0]:.2f}x-{paired[-1]:.2f}x"
+        )
         loaded = sorted({w for r in rows for w in WATCH if w in r["modules"]})
         heavy = ", ".join(loaded) or "none"
         print(f"{'':<20}modules loaded: {len(rows[0]['modules'])}; watched heavy ones: {heavy}")
