@@ -117,8 +117,6 @@ _STRONG_SUBSTRINGS = (
     "paywall-banner",
     "caption",
     "credit",
-    "readmore",
-    "read-more",
     "more-from",
     "see-also",
     "also-read",
@@ -307,7 +305,7 @@ def is_hidden(el: etree._Element) -> bool:
 
 
 def protected_elements(
-    root: etree._Element, size: Callable[[etree._Element], tuple[int, int]]
+    root: etree._Element, size: Callable[[etree._Element], tuple[int, int, int]]
 ) -> set[etree._Element]:
     """Ancestors of the strongest article markers; class words alone never remove these.
 
@@ -352,7 +350,7 @@ def _other_stories(value: str) -> bool:
     return any(word in low for word in _OTHER_STORIES)
 
 
-def _doomed(el: etree._Element, text: int, links: int, page_text: int) -> bool:
+def _doomed(el: etree._Element, text: int, links: int, para: int, page_text: int) -> bool:
     role = (el.get("role") or "").lower()
     if el.tag in _FURNITURE_TAGS or role in _DROP_ROLES or is_hidden(el):
         # Unclosed banners swallow the page and some pages start hidden until a script reveals them:
@@ -372,12 +370,14 @@ def _doomed(el: etree._Element, text: int, links: int, page_text: int) -> bool:
     link_heavy = text > 0 and links / text > 0.5
     if _CONTENT_WORDS.search(value):
         return link_heavy or text < 150
+    if text >= 400 and para >= 0.8 * text:
+        return False  # reads like article paragraphs: e.g. sections flagged as hosting ad slots
     return link_heavy or text < max(600, 0.25 * page_text)
 
 
 def prune(
     root: etree._Element,
-    size: Callable[[etree._Element], tuple[int, int]],
+    size: Callable[[etree._Element], tuple[int, int, int]],
     on_remove: Callable[[etree._Element], None] | None = None,
 ) -> list[etree._Element]:
     """Remove hidden, role- and class-marked furniture in place; returns the removed elements.
@@ -392,8 +392,8 @@ def prune(
     while stack:
         el = stack.pop()
         if el.tag not in _CONTAINER_TAGS and el not in keep:
-            text, links = size(el)
-            if _doomed(el, text, links, page_text):
+            text, links, para = size(el)
+            if _doomed(el, text, links, para, page_text):
                 removed.append(el)
                 if on_remove is not None:
                     on_remove(el)

@@ -86,6 +86,7 @@ _TEXT_UNITS = frozenset(
         "main",
     ]
 )
+_PARA_TAGS = frozenset("p pre blockquote li dd td h2 h3 h4 h5 h6".split())
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _LISTS = frozenset({"ul", "ol", "dl"})
 _PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
@@ -104,6 +105,7 @@ class Stats:
     score: float = 0.0  # paragraph evidence received from descendants
     units: int = 0  # paragraph-like blocks inside
     good: int = 0  # characters of clean paragraph text in the subtree
+    para: int = 0  # characters in paragraph-like blocks (p, li, quote, ...) that are not link lists
 
 
 def _len(text: str | None) -> int:
@@ -121,6 +123,7 @@ def measure(root: etree._Element) -> dict[etree._Element, Stats]:
         punct = len(_PUNCT.findall(el.text)) if el.text else 0
         text = own
         links = 0
+        para = 0
         for child in el:
             cst = stats.get(child)
             tail = child.tail
@@ -133,6 +136,7 @@ def measure(root: etree._Element) -> dict[etree._Element, Stats]:
                 continue
             text += cst.text
             links += cst.links
+            para += cst.para
             if child.tag not in BLOCK_TAGS:
                 c_own, c_punct = inline_own.get(child, (0, 0))
                 own += c_own
@@ -141,6 +145,9 @@ def measure(root: etree._Element) -> dict[etree._Element, Stats]:
             links = text
         st.text = text
         st.links = links
+        if el.tag in _PARA_TAGS and own >= _MIN_UNIT and links < 0.5 * text:
+            para += own
+        st.para = para
         if el.tag in BLOCK_TAGS:
             st.own = own
             st.punct = punct
@@ -149,12 +156,12 @@ def measure(root: etree._Element) -> dict[etree._Element, Stats]:
     return stats
 
 
-def size_of(stats: dict[etree._Element, Stats]) -> Callable[[etree._Element], tuple[int, int]]:
-    """``(text, links)`` lookup over ``stats``, the shape :func:`boilerplate.prune` reads."""
+def size_of(stats: dict[etree._Element, Stats]) -> Callable[[etree._Element], tuple[int, int, int]]:
+    """``(text, links, paragraph text)`` lookup over ``stats``, the shape :func:`boilerplate.prune` reads."""
 
-    def size(el: etree._Element) -> tuple[int, int]:
+    def size(el: etree._Element) -> tuple[int, int, int]:
         st = stats.get(el)
-        return (st.text, st.links) if st is not None else (0, 0)
+        return (st.text, st.links, st.para) if st is not None else (0, 0, 0)
 
     return size
 
@@ -164,13 +171,14 @@ def forget(el: etree._Element, stats: dict[etree._Element, Stats]) -> None:
     st = stats.get(el)
     if st is None or not st.text:
         return
-    text, links = st.text, st.links
+    text, links, para = st.text, st.links, st.para
     parent = el.getparent()
     while parent is not None:
         pst = stats.get(parent)
         if pst is not None:
             pst.text -= text
             pst.links -= links
+            pst.para -= para
         parent = parent.getparent()
 
 
