@@ -94,6 +94,7 @@ _SENTENCE_END_STRICT = re.compile(r"[.!?…。！？\"”»)]\s*$")
 _SENTENCE_END = re.compile(r"[.!?…。！？:\"”»)]\s*$")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _MIN_UNIT = 25
+TRAIL_MAX = 80
 
 
 @dataclass(slots=True)
@@ -434,6 +435,12 @@ def linearise(
         writer.flush()
     # A trailing heading with nothing after it belongs to whatever box followed it.
     while writer.paras and writer.paras[-1].heading:
+        writer.paras.pop()
+    # Short unpunctuated lines trailing the text are calls to action and box labels
+    # ("Kommentar schreiben", "Lade weitere Inhalte"), not the story's last words.
+    while len(writer.paras) > 1 and len(writer.paras[-1].text) < TRAIL_MAX and not _SENTENCE_END_STRICT.search(
+        writer.paras[-1].text
+    ):
         writer.paras.pop()
     return _dedupe([p.text for p in writer.paras])
 
