@@ -249,7 +249,7 @@ def _box_is_links(st: Stats) -> bool:
     if not st.text:
         return False
     density = st.links / st.text
-    return density > 0.5 or (density > 0.3 and st.text < 400 and st.punct < 3)
+    return density > 0.5 or (density > 0.2 and st.text < 400 and st.punct < 3)
 
 
 def _widen(best: etree._Element, stats: dict[etree._Element, Stats]) -> etree._Element:
