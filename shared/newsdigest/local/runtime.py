@@ -8,11 +8,13 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 
 from newsdigest.local.stack import LocalResources
 from newsdigest.settings import get_settings
@@ -101,19 +103,22 @@ class LocalRuntime:
         batches = messages = failed = errors = 0
         for logical_id, spec in self.resources.functions.items():
             for url, arn, batch_size in spec.sqs_sources:
-                received = self._sqs.receive_message(
-                    QueueUrl=url,
-                    MaxNumberOfMessages=min(batch_size, 10),
-                    AttributeNames=["All"],
-                    MessageAttributeNames=["All"],
-                    WaitTimeSeconds=0,
-                ).get("Messages", [])
+                try:
+                    timeout = self._visibility_timeout(url)
+                    received = self._sqs.receive_message(
+                        QueueUrl=url,
+                        MaxNumberOfMessages=min(batch_size, 10),
+                        AttributeNames=["All"],
+                        MessageAttributeNames=["All"],
+                        WaitTimeSeconds=0,
+                    ).get("Messages", [])
+                except (BotoCoreError, ClientError):  # Lambda's poller just polls again; so do we
+                    continue
                 if not received:
                     continue
                 batches += 1
                 messages += len(received)
                 event = {"Records": [self._record(m, arn) for m in received]}
-                timeout = self._visibility_timeout(url)
                 try:
                     response = self.invoke(logical_id, event, timeout=timeout) or {}
                 except Exception:  # a crashed invocation leaves the whole batch to be redelivered
@@ -124,12 +129,16 @@ class LocalRuntime:
                 failed += len(failed_ids)
                 done = [m for m in received if m["MessageId"] not in failed_ids]
                 if done:
-                    self._sqs.delete_message_batch(
-                        QueueUrl=url,
-                        Entries=[
-                            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
-                        ],
-                    )
+                    # A failed delete is not fatal either: the messages come back after the visibility
+                    # timeout and the idempotent handlers make the redelivery a no-op.
+                    with suppress(BotoCoreError, ClientError):
+                        self._sqs.delete_message_batch(
+                            QueueUrl=url,
+                            Entries=[
+                                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                                for i, m in enumerate(done)
+                            ],
+                        )
         return PumpStats(batches, messages, failed, errors)
 
     @staticmethod
