@@ -94,7 +94,8 @@ def broken_page(seed: int) -> bytes:
             f"<html><head><title>Index {seed}</title></head><body><nav><a href='/'>Home</a>"
             f"<a href='/a'>A</a></nav><footer>All rights reserved {seed}</footer></body></html>"
         ).encode()
-    return bytes(random.Random(seed).randrange(256) for _ in range(2048))
+    rng = random.Random(seed)
+    return bytes(rng.randrange(256) for _ in range(2048))
 
 
 def pages(count: int, *, broken_every: int = 0, offset: int = 0) -> list[tuple[str, bytes, bool]]:
@@ -108,7 +109,7 @@ def pages(count: int, *, broken_every: int = 0, offset: int = 0) -> list[tuple[s
     return out
 
 
-def upload(s3: Any, bucket: str, items: Iterable[tuple[str, bytes, bool]]) -> dict[str, str]:
+def upload(s3: Any, bucket: str, items: Iterable[tuple[str, bytes, bool | None]]) -> dict[str, str]:
     """Put each page in the raw bucket; returns article_id -> key (one item is expected per key)."""
     ids = {}
     for key, body, _usable in items:
