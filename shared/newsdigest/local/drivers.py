@@ -77,24 +77,37 @@ class _Base:
     def submit_urls(self, urls: list[str]) -> None:
         raise NotImplementedError
 
+    def __init__(self) -> None:
+        #: Final items are remembered, so polling a large batch asks only about what is still open.
+        self._final: dict[str, dict[str, Any]] = {}
+
+    def _final_item(self, article_id: str) -> dict[str, Any] | None:
+        if article_id not in self._final:
+            item = self.storage.get_item(self.table, article_id)
+            if not item or item.get("status") not in FINAL_STATUSES:
+                return None
+            self._final[article_id] = item
+        return self._final[article_id]
+
     def items(self, submissions: list[Submission]) -> dict[str, dict[str, Any]]:
         found = {}
         for sub in submissions:
             if sub.article_id and sub.article_id not in found:
-                item = self.storage.get_item(self.table, sub.article_id)
-                if item and item.get("status") in FINAL_STATUSES:
+                item = self._final_item(sub.article_id)
+                if item is not None:
                     found[sub.article_id] = item
         return found
 
     def settled(self, submissions: list[Submission]) -> bool:
-        wanted = {s.article_id for s in submissions if s.article_id}
-        return wanted <= set(self.items(submissions))
+        # Stops at the first open input: one lookup per poll while the batch is still moving.
+        return all(self._final_item(s.article_id) is not None for s in submissions if s.article_id)
 
 
 class LocalPipeline(_Base):
     """The template's resources on a local endpoint, with the real handlers run in this process."""
 
     def __init__(self, runtime: LocalRuntime) -> None:
+        super().__init__()
         self.runtime = runtime
         outputs = runtime.resources.outputs
         self.table = outputs["TableName"]
@@ -117,6 +130,7 @@ class StackPipeline(_Base):
     """A deployed stack: upload to its raw bucket or invoke its ingest function, then poll the table."""
 
     def __init__(self, stack_name: str) -> None:
+        super().__init__()
         stack = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
         outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
         self.table = outputs["TableName"]
