@@ -47,6 +47,9 @@ class IngestService:
         self.settings = settings
         self.storage = storage
         self._fetcher = fetcher
+        #: Uploads read but not yet stored, by (bucket, key): a give-up item must land on the article id
+        #: a success would use, which the upload's metadata (its page URL) may decide.
+        self._unfinished: dict[tuple[str, str], Source] = {}
 
     def ingest_object(self, bucket: str, key: str) -> Outcome:
         if bucket == self.settings.articles_bucket and key.startswith(self.settings.articles_prefix):
@@ -59,7 +62,10 @@ class IngestService:
         except NewsdigestError as exc:
             return self._failed(Source.from_s3(bucket, key), exc, stage="read", raw_key=key)
         source = Source.from_s3(bucket, key, page_url=stored.metadata.get(SOURCE_URL_METADATA))
-        return self._store(source, stored.body, http_charset=_charset_of(stored.content_type), raw_key=key)
+        self._unfinished[(bucket, key)] = source
+        outcome = self._store(source, stored.body, http_charset=_charset_of(stored.content_type), raw_key=key)
+        self._unfinished.pop((bucket, key), None)
+        return outcome
 
     def ingest_urls(self, urls: list[str], *, seconds: float) -> list[Outcome]:
         """Fetch URLs one after another within a time budget (the caller's timeout, less a margin).
@@ -137,7 +143,7 @@ class IngestService:
 
     def record_give_up(self, bucket: str, key: str, exc: BaseException) -> None:
         """Last delivery attempt failed for a transient reason: leave a failed item before the DLQ."""
-        source = Source.from_s3(bucket, key)
+        source = self._unfinished.pop((bucket, key), None) or Source.from_s3(bucket, key)
         reason = getattr(exc, "reason", type(exc).__name__)
         item = failure_item(
             source, stage="ingest", reason=f"retries_exhausted:{reason}", message=str(exc), raw_key=key
