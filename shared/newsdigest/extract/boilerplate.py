@@ -48,6 +48,9 @@ DROP_TAGS = frozenset(
         "figure",
         "picture",
         "img",
+        # Ruby annotations: the reading aids above CJK characters would be spliced into the text.
+        "rt",
+        "rp",
     ]
 )
 # Furniture by tag, removed in the pruning walk (so that they leave a placeholder) unless they hold
@@ -173,7 +176,6 @@ _STRONG_TOKENS = frozenset(
         "meta",
         "date",
         "time",
-        "print",
         "rss",
         "extra",
         "extras",

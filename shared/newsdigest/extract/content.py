@@ -93,6 +93,8 @@ _PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
 _SENTENCE_END_STRICT = re.compile(r"[.!?…。！？\"”»)]\s*$")
 _SENTENCE_END = re.compile(r"[.!?…。！？:\"”»)]\s*$")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Soft hyphens and zero-width spaces/joiners-of-words: invisible on screen, they would split words.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _MIN_UNIT = 25
 TRAIL_MAX = 80
 
@@ -336,6 +338,8 @@ class _Writer:
             return
         raw = "".join(self.parts)
         self.parts.clear()
+        if _INVISIBLE.search(raw):
+            raw = _INVISIBLE.sub("", raw)
         lines = [_WS.sub(" ", line).strip() for line in raw.split("\n")]
         text = "\n".join(line for line in lines if line)
         if text and len(text) < 40 and _is_date_line(text):
