@@ -184,6 +184,39 @@ def test_poison_record_is_dead_lettered_with_its_reason_and_the_rest_succeed(
     assert len(attempts) == 3 * 6
 
 
+def test_give_up_item_of_an_upload_naming_its_page_lands_on_that_pages_article(stack: Stack) -> None:
+    """An upload with x-amz-meta-source-url is that page's article. When storing it keeps failing, the
+    retries_exhausted item must be where a success would go (and where a later success replaces it),
+    not on an id derived from the upload's key that no success ever writes."""
+    from newsdigest.sources import Source
+
+    key, body, _usable = pages(1)[0]
+    page_url = "https://news.example/world/2024/05/grain-harvest"
+    metadata = {"source-url": page_url}
+    stack.s3.put_object(Bucket=stack.raw_bucket, Key=key, Body=body, Metadata=metadata)
+    page_id = Source.from_s3(stack.raw_bucket, key, page_url=page_url).article_id
+
+    def article_put(request: Request) -> bool:
+        return request.operation == "PutObject" and request.resource == stack.articles_bucket
+
+    stack.proxy.plan = FaultPlan(rules=[Rule(article_put)])
+    assert stack.pump_until_drained(timeout=30)
+    items = {i["article_id"]: i for i in stack.items()}
+    assert list(items) == [page_id]
+    assert str(items[page_id]["reason"]).startswith("retries_exhausted:")
+    assert items[page_id]["url"] == page_url
+    assert dead_letter_ids(drain(stack.sqs, stack.queue("IngestDeadLetterQueue"))) == [
+        Source.from_s3(stack.raw_bucket, key).article_id  # the notification itself names only the key
+    ]
+
+    stack.proxy.plan = FaultPlan()  # storage recovers; the page is uploaded again
+    stack.s3.put_object(Bucket=stack.raw_bucket, Key=key, Body=body, Metadata=metadata)
+    assert stack.pump_until_drained(timeout=30)
+    items = {i["article_id"]: i for i in stack.items()}
+    assert list(items) == [page_id]
+    assert items[page_id]["status"] == "ok"
+
+
 # ------------------------------------------------------------------------------------------ duplicates
 
 
