@@ -344,6 +344,8 @@ class _Writer:
         text = "\n".join(line for line in lines if line)
         if text and len(text) < 40 and _is_date_line(text):
             return  # a bare date line is metadata, kept in ``published``
+        if text and len(text) < 200 and text.startswith(("©", "(c) ", "(C) ", "Copyright")):
+            return  # picture credits and copyright notices
         if text:
             self.paras.append(_Para(text, self.heading_depth > 0))
 
