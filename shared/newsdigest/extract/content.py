@@ -444,8 +444,10 @@ def linearise(
         writer.paras.pop()
     # Short unpunctuated lines trailing the text are calls to action and box labels
     # ("Kommentar schreiben", "Lade weitere Inhalte"), not the story's last words.
-    while len(writer.paras) > 1 and len(writer.paras[-1].text) < TRAIL_MAX and not _SENTENCE_END_STRICT.search(
-        writer.paras[-1].text
+    while (
+        len(writer.paras) > 1
+        and len(writer.paras[-1].text) < TRAIL_MAX
+        and not _SENTENCE_END_STRICT.search(writer.paras[-1].text)
     ):
         writer.paras.pop()
     return _dedupe([p.text for p in writer.paras])

@@ -104,6 +104,21 @@ def choose_title(
     for title in cleaned:
         if _key(title) in heading_keys:
             return title
+    site_keys = _site_keys(site_name, url)
+    for title in cleaned:
+        key = _key(title)
+        for heading in headings:
+            hkey = _key(heading)
+            # "Kicker: Headline" or "Headline : Blog name" around the page's own <h1>.
+            if len(hkey) >= 12 and hkey in key and len(hkey) >= 0.4 * len(key):
+                return heading
+    if (
+        cleaned
+        and headings
+        and _is_site_part(cleaned[0], site_keys)
+        and not _is_site_part(headings[0], site_keys)
+    ):
+        return headings[0]  # the <title> only names the site; the heading names the article
     if cleaned:
         return cleaned[0]
     return headings[0] if headings else None
