@@ -86,7 +86,7 @@ _TEXT_UNITS = frozenset(
         "main",
     ]
 )
-_PARA_TAGS = frozenset("p pre blockquote li dd td h2 h3 h4 h5 h6".split())
+_PARA_TAGS = frozenset(["p", "pre", "blockquote", "li", "dd", "td", "h2", "h3", "h4", "h5", "h6"])
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _LISTS = frozenset({"ul", "ol", "dl"})
 _PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
@@ -451,6 +451,10 @@ def linearise(
     ):
         writer.paras.pop()
     return _dedupe([p.text for p in writer.paras])
+
+
+def _is_trailing_label(text: str) -> bool:
+    return len(text) < TRAIL_MAX and not _SENTENCE_END_STRICT.search(text)
 
 
 def _dedupe(paras: list[str]) -> list[str]:
