@@ -19,13 +19,31 @@ _NOISE = re.compile(
     r"\bpublished\b.*$|\bveröffentlicht\b.*$|\baktualisiert\b.*$",
     re.I,
 )
+# Field labels that bylines and comment forms print where a name would go.
+_LABELS = frozenset(
+    [
+        "name",
+        "author",
+        "authors",
+        "autor",
+        "autoren",
+        "autorin",
+        "auteur",
+        "auteurs",
+        "autore",
+        "autori",
+        "by",
+    ]
+)
+_TRAILING = re.compile(r"\s+(?:at|am|um|on|says|sagt|schreibt|dit|escribió)$", re.I)
 _HAS_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
 def _clean_one(name: str) -> str | None:
     name = " ".join(name.split()).strip(" -–—:·•,.|")
-    name = _BY.sub("", name).strip(" -–—:·•,.|")
-    if not name or not _HAS_LETTER.search(name):
+    name = _BY.sub("", name).strip(" -–—:·•,.|*")
+    name = _TRAILING.sub("", name).strip()
+    if not name or not _HAS_LETTER.search(name) or name.casefold() in _LABELS:
         return None
     if len(name) > 60 or len(name.split()) > 6 or name.startswith(("http", "@", "www.")):
         return None

@@ -112,6 +112,7 @@ _DATE_WORDS = frozenset(
 _AUTHOR_WORDS = frozenset(
     ["author", "authors", "byline", "autor", "auteur", "autore", "writer", "reporter", "creator"]
 )
+_COMMENT_WORDS = frozenset(["comment", "comments", "reply", "replies", "respond", "discussion", "forum"])
 # Cheap prefilter: only class/id strings containing one of these are tokenised.
 _HINT = re.compile(
     r"date|datum|time|publish|pubdate|posted|created|fecha|data|meta|byline|info|author|autor|auteur|"
@@ -185,13 +186,16 @@ def collect(root: etree._Element, url: str | None) -> PageMeta:
     return meta
 
 
-def _in_skipped_box(el: etree._Element) -> bool:
+def _in_skipped_box(el: etree._Element, skip: frozenset[str] | None = None) -> bool:
     """Dates inside comment threads or 'updated' labels are not the publication date."""
+    skip = _SKIP_DATE_WORDS if skip is None else skip
     node: etree._Element | None = el
     depth = 0
-    while node is not None and depth < 6:
+    while node is not None and depth < 8:
+        if node.tag == "form":
+            return True
         words = set(tokens(class_id(node)))
-        if words & _SKIP_DATE_WORDS:
+        if words & skip:
             return True
         node = node.getparent()
         depth += 1
@@ -240,7 +244,12 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta) -> None:
             continue
         if byline_seen < 3 and words & _AUTHOR_WORDS and el.tag not in {"body", "html", "article", "main"}:
             text = text_of(el)
-            if 2 < len(text) < 200:
+            # Reader comments and comment forms name their own "authors".
+            if (
+                2 < len(text) < 200
+                and el.tag not in {"label", "input"}
+                and not _in_skipped_box(el, _COMMENT_WORDS)
+            ):
                 meta.byline_authors.append(text)
                 byline_seen += 1
         if (
