@@ -179,3 +179,18 @@ def test_to_dict_round_trip() -> None:
     article = _extract(_page())
     again = Article.from_dict(article.to_dict())
     assert again == article
+
+
+def test_marked_dateline_span_stays_in_the_text_and_is_parsed() -> None:
+    first = '<span class="text-content__dateline">MOSCOW, May 11. /TASS/.</span> ' + BODY[0]
+    html = _page().replace(f"<p>{BODY[0]}</p>", f"<p>{first}</p>")
+    html = html.replace(
+        "</head>", '<meta property="article:published_time" content="2021-05-11T10:00:00+03:00"></head>'
+    )
+    article = _extract(html, url="https://example.org/lokales/bruecke")
+    assert article.dateline is not None
+    assert article.dateline.raw == "MOSCOW, May 11. /TASS/."
+    assert article.dateline.location == "MOSCOW"
+    assert article.dateline.agency == "TASS"
+    assert article.dateline.date == "2021-05-11"
+    assert "MOSCOW, May 11. /TASS/. Die Stadt hat am Montag" in article.text

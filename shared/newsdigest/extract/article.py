@@ -107,7 +107,10 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
     modified = parse_date(jl.modified) or meta_mod.modified(meta)
     authors = clean_authors(jl.authors, site_name) or meta_mod.meta_authors(meta, site_name)
     year = int(published[:4]) if published else None
-    dateline = parse_dateline(paragraphs[0], year) if paragraphs else None
+    # Wire copy opens its first body paragraph with the dateline; a standfirst may come before it.
+    dateline = next((d for d in (parse_dateline(p, year) for p in paragraphs[:3]) if d is not None), None)
+    if dateline is None and meta.dateline_text:
+        dateline = parse_dateline(meta.dateline_text + " ", year)
     if published is None and dateline is not None and dateline.date and dateline.date[:4].isdigit():
         published = dateline.date
 

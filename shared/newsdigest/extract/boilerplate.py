@@ -110,7 +110,6 @@ _STRONG_SUBSTRINGS = (
     "banner",
     "byline",
     "author",
-    "dateline",
     "timestamp",
     "published",
     "updated",

@@ -116,7 +116,7 @@ _COMMENT_WORDS = frozenset(["comment", "comments", "reply", "replies", "respond"
 # Cheap prefilter: only class/id strings containing one of these are tokenised.
 _HINT = re.compile(
     r"date|datum|time|publish|pubdate|posted|created|fecha|data|meta|byline|info|author|autor|auteur|"
-    r"writer|reporter|creator",
+    r"writer|reporter|creator|dateline",
 )
 _SKIP_DATE_WORDS = frozenset(
     ["comment", "comments", "modified", "updated", "update", "reply", "footer", "copyright"]
@@ -136,6 +136,7 @@ class PageMeta:
     itemprop_authors: list[str] = field(default_factory=list)
     byline_authors: list[str] = field(default_factory=list)
     og_type: str | None = None
+    dateline_text: str | None = None  # text of an element marked as the dateline
 
     def first(self, keys: tuple[str, ...]) -> str | None:
         for key in keys:
@@ -242,6 +243,8 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta) -> None:
         words = _hint_words(cls)
         if not words:
             continue
+        if meta.dateline_text is None and "dateline" in words:
+            meta.dateline_text = text_of(el)[:200] or None
         if byline_seen < 3 and words & _AUTHOR_WORDS and el.tag not in {"body", "html", "article", "main"}:
             text = text_of(el)
             # Reader comments and comment forms name their own "authors".
