@@ -104,7 +104,9 @@ class LocalRuntime:
         for logical_id, spec in self.resources.functions.items():
             for url, arn, batch_size in spec.sqs_sources:
                 try:
-                    timeout = self._visibility_timeout(url)
+                    # Half the visibility timeout: the lock must lapse before the messages reappear,
+                    # not together with them (Lambda's guidance is a sixth: 60 s against 360 s).
+                    timeout = max(1, self._visibility_timeout(url) // 2)
                     received = self._sqs.receive_message(
                         QueueUrl=url,
                         MaxNumberOfMessages=min(batch_size, 10),
