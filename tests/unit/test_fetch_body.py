@@ -88,5 +88,7 @@ def test_retry_after() -> None:
     assert parse_retry_after(None) is None
     assert parse_retry_after("soon") is None
     assert parse_retry_after("-1") is None
+    assert parse_retry_after("¹") is None  # a digit to str.isdigit(), not to RFC 9110
+    assert parse_retry_after("٣٠") is None
     assert parse_retry_after("Thu, 01 Jan 2026 12:00:30 GMT", now=lambda: now) == 30.0
     assert parse_retry_after("Thu, 01 Jan 2026 11:00:00 GMT", now=lambda: now) == 0.0

@@ -78,7 +78,8 @@ def parse_retry_after(
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    # RFC 9110 delta-seconds are ASCII digits; str.isdigit() would also accept "¹" or "٣".
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
