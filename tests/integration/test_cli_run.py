@@ -70,6 +70,9 @@ def test_news_agency_page_end_to_end_and_rerun_leaves_one_item(fresh_server: str
     assert item["status"] == "ok"
     assert item["title"] == "Russia raises grain harvest forecast to 135 mln tonnes after mild spring"
     assert str(item["published"]).startswith("2024-05-11")
+    assert item["dateline"]["location"] == "MOSCOW" and item["dateline"]["agency"] == "TASS"
+    assert (item["site_name"], item["language"]) == ("TASS", "en")
+    assert item["canonical_url"] == "https://tass.com/economy/1786512"
     assert item["summary"]
 
     with local_aws_environment(fresh_server):
@@ -80,6 +83,7 @@ def test_news_agency_page_end_to_end_and_rerun_leaves_one_item(fresh_server: str
         text = " ".join(document["article"]["text"].split())
         for paragraph in BODY:
             assert paragraph in text
+        assert "Exports" in document["article"]["text"].split("\n\n")  # the subheading, as its own block
         for chrome in CHROME:
             assert chrome not in text
         for sentence in item["summary"]:
