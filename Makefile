@@ -23,7 +23,7 @@ help:
 	@echo "make security   cfn-lint + checkov policy scan of template.yaml"
 	@echo "make build      sam build"
 	@echo "make size       unzipped size of each built function and the layer"
-	@echo "make bench      extraction, summarisation, pipeline and cold-start benchmarks"
+	@echo "make bench      extraction, summarisation, pipeline, cold-start and load benchmarks"
 
 $(BIN)/newsdigest: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,7 @@ bench: install
 	$(BIN)/python benchmarks/summarisation.py
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/coldstart.py  # measures .aws-sam/build (`make build`); else the source tree
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache build *.egg-info
