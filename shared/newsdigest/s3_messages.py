@@ -89,7 +89,11 @@ def process_s3_message(
         except Exception as exc:
             logger.exception("object failed", extra={"bucket": ref["bucket"], "key": ref["key"]})
             if last_attempt:
-                give_up(ref["bucket"], ref["key"], exc)
+                try:
+                    give_up(ref["bucket"], ref["key"], exc)
+                except Exception:
+                    # The dead letter still holds the message; the other objects must still be tried.
+                    logger.exception("could not record the failure", extra={"key": ref["key"]})
             error = exc
     if error is not None:
         raise error

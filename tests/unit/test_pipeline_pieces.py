@@ -217,3 +217,32 @@ def test_each_fetch_gets_at_most_what_is_left_of_the_budget() -> None:
     service = IngestService(Settings(table_name="t"), FakeStorage({}), fetcher=fetcher)  # type: ignore[arg-type]
     service.ingest_urls(["https://a.example/1"], seconds=8)
     assert len(budgets) == 1 and 7 < budgets[0] <= 8
+
+
+def test_a_failing_give_up_does_not_skip_the_other_objects_of_a_message() -> None:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from newsdigest.s3_messages import process_s3_message
+
+    def s3(key: str) -> dict[str, Any]:
+        return {
+            "eventSource": "aws:s3",
+            "eventName": "ObjectCreated:Put",
+            "s3": {"bucket": {"name": "b"}, "object": {"key": key, "eTag": "e"}},
+        }
+
+    body = json.dumps({"Records": [s3("bad"), s3("good")]})
+    record = SQSRecord({"messageId": "m", "body": body, "attributes": {"ApproximateReceiveCount": "3"}})
+    handled: list[str] = []
+
+    def handle(ref: dict[str, str]) -> dict[str, Any]:
+        handled.append(ref["key"])
+        if ref["key"] == "bad":
+            raise ConnectionError("storage down")
+        return {"status": "stored"}
+
+    def give_up(bucket: str, key: str, exc: BaseException) -> None:
+        raise ConnectionError("table down too")
+
+    with pytest.raises(ConnectionError, match="storage down"):
+        process_s3_message(record, handle, give_up, max_receive_count=3)
+    assert handled == ["bad", "good"]
