@@ -364,6 +364,8 @@ def _doomed(el: etree._Element, text: int, links: int, para: int, page_text: int
         return False
     if _always_furniture(value):
         return True
+    if el.tag == "blockquote":
+        return False  # a quotation (embedded posts are quoted as blockquotes too) is article text
     if _other_stories(value) and text < 0.5 * page_text:
         return True
     # Other words ("share", "sidebar", "read-more") also decorate real content wrappers in some themes:

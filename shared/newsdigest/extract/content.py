@@ -312,7 +312,62 @@ def choose_blocks(root: etree._Element, stats: dict[etree._Element, Stats]) -> l
             continue
         if sibling is best or _is_article_like(sibling, stats, threshold):
             chosen.append(sibling)
-    return chosen
+    return _lead_blocks(root, chosen, stats) + chosen
+
+
+_LEAD_TAGS = frozenset(["p", "h2", "h3", "div", "span", "section", "header"])
+_LEAD_MAX_ELEMENTS = 60
+_LEAD_MAX_CHARS = 800
+
+
+def _lead_blocks(
+    root: etree._Element, chosen: list[etree._Element], stats: dict[etree._Element, Stats]
+) -> list[etree._Element]:
+    """Standfirst paragraphs between the headline and the main container.
+
+    Templates often put the lead (deck, summary) into the article header next to the ``<h1>``, away
+    from the body container. Running text that sits between the last ``<h1>`` before the container and
+    the container itself, written as sentences and not as links, belongs to the article.
+    """
+    if not chosen:
+        return []
+    first = chosen[0]
+    heading: etree._Element | None = None
+    between: list[etree._Element] = []
+    for el in root.iter(etree.Element):
+        if el is first:
+            break
+        if el.tag == "h1":
+            heading = el
+            between = []
+        elif heading is not None:
+            between.append(el)
+    if heading is None or not between or len(between) > _LEAD_MAX_ELEMENTS:
+        return []
+    inside_heading = set(heading.iter())
+    ancestors = set(first.iterancestors())
+    leads: list[etree._Element] = []
+    taken: set[etree._Element] = set()
+    total = 0
+    for el in between:
+        if el in inside_heading or el in ancestors or el.tag not in _LEAD_TAGS:
+            continue
+        if any(a in taken for a in el.iterancestors()):
+            continue
+        st = stats.get(el)
+        if st is None or st.text < 50 or st.own < 0.9 * st.text or st.links > 0.1 * st.text:
+            continue
+        if is_marked_boilerplate(class_id(el)):
+            continue
+        text = " ".join("".join(el.itertext()).split())
+        if not _SENTENCE_END_STRICT.search(text) or _is_date_line(text):
+            continue
+        leads.append(el)
+        taken.add(el)
+        total += st.text
+    if total > _LEAD_MAX_CHARS:
+        return []
+    return leads
 
 
 @dataclass(slots=True)
@@ -354,7 +409,7 @@ class _Writer:
         if self.parts or not self.paras:
             return
         last = self.paras[-1]
-        if last.heading or (len(last.text) < 80 and not _SENTENCE_END_STRICT.search(last.text)):
+        if _is_box_label(last):
             self.paras.pop()
 
 
@@ -451,6 +506,14 @@ def linearise(
     ):
         writer.paras.pop()
     return _dedupe([p.text for p in writer.paras])
+
+
+def _is_box_label(para: _Para) -> bool:
+    """A short line that names the box after it ("Related articles", "Mehr zum Thema:"); a heading
+    written as a full sentence is a subheading or standfirst of the text itself."""
+    if len(para.text) < 80 and not _SENTENCE_END_STRICT.search(para.text):
+        return True
+    return para.heading and len(para.text) < 120 and not _SENTENCE_END_STRICT.search(para.text)
 
 
 def _is_trailing_label(text: str) -> bool:
