@@ -106,7 +106,7 @@ def bench_summarise(data: Path, limit: int | None) -> None:
         print(f"summarise: skipped, no development data at {data} (see its README)")
         return
     from newsdigest.errors import NewsdigestError
-    from newsdigest.summarise import summarise
+    from newsdigest.summarisation import summarise
 
     items = [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines() if line]
     items = items[:limit] if limit else items

@@ -54,7 +54,7 @@ def load(path: Path, limit: int | None) -> list[dict[str, Any]]:
 
 
 def length_arguments(source: str, item: dict[str, Any]) -> dict[str, Any]:
-    from newsdigest.summarise.sentences import split_sentences
+    from newsdigest.summarisation.sentences import split_sentences
 
     if source == "cnndm":
         return {"sentences": CNNDM_SENTENCES}
@@ -64,7 +64,7 @@ def length_arguments(source: str, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def evaluate(source: str, items: list[dict[str, Any]], methods: tuple[str, ...]) -> list[dict[str, Any]]:
-    from newsdigest.summarise import summarise
+    from newsdigest.summarisation import summarise
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True)

@@ -25,7 +25,7 @@ summarise_object, idempotency_config = idempotent_per_object(
 # A fully failed batch is reported record by record, like a partial one: each message is retried and
 # dead-lettered on its own instead of the invocation erroring as a whole.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-snapstart.register(warm_imports=("newsdigest.summarise", "snowballstemmer"))  # no-op off Lambda
+snapstart.register(warm_imports=("newsdigest.summarisation", "snowballstemmer"))  # no-op off Lambda
 
 
 @tracer.capture_method

@@ -14,7 +14,7 @@ __all__ = ["Article", "Summary", "extract_article", "summarise"]
 if TYPE_CHECKING:
     from newsdigest.extract import extract_article
     from newsdigest.models import Article, Summary
-    from newsdigest.summarise import summarise
+    from newsdigest.summarisation import summarise
 
 
 def __getattr__(name: str) -> Any:
@@ -23,7 +23,7 @@ def __getattr__(name: str) -> Any:
 
         return extract_article
     if name == "summarise":
-        from newsdigest.summarise import summarise
+        from newsdigest.summarisation import summarise
 
         return summarise
     if name in {"Article", "Summary"}:

@@ -34,7 +34,7 @@ class SummaryService:
         self.storage = storage
 
     def summarise_object(self, bucket: str, key: str) -> Outcome:
-        from newsdigest.summarise import summarise
+        from newsdigest.summarisation import summarise
 
         fallback_source = Source(kind="s3", ref=f"s3://{bucket}/{key}")
         fallback_id = PurePosixPath(key).stem

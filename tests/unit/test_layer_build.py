@@ -117,11 +117,11 @@ for fn in ("ingest", "summarise"):
     loaded[fn] = module
 loaded["ingest"].http_api()  # the HTTP router is built on the first API request
 from newsdigest.extract import extract_article
-from newsdigest.summarise import summarise
+from newsdigest.summarisation import summarise
 import newsdigest.fetch
 article = extract_article((root / "events" / "pages" / "tass-grain-harvest.html").read_bytes())
 summarise(article.text, language=article.language, title=article.title)
-from newsdigest.summarise.languages import resolve_language
+from newsdigest.summarisation.languages import resolve_language
 resolve_language("en").stemmer("running")  # stemming, which highlight-length summaries may skip
 # A page without a declared charset that is not UTF-8: the extractor's guess path.
 extract_article(("<html><body><h1>Caf\xe9</h1><p>" + "D\xe9j\xe0 vu \xe0 la caf\xe9t\xe9ria. " * 40

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from newsdigest.summarise.sentences import split_sentences, splitter_for
-from newsdigest.summarise.tokenizer import OfflineTokenizer, words
+from newsdigest.summarisation.sentences import split_sentences, splitter_for
+from newsdigest.summarisation.tokenizer import OfflineTokenizer, words
 
 
 def test_titles_initials_and_times_do_not_end_sentences() -> None:

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from newsdigest import summarise
 from newsdigest.errors import SummariseError
-from newsdigest.summarise.methods import METHODS
-from newsdigest.summarise.sentences import split_sentences
+from newsdigest.summarisation.methods import METHODS
+from newsdigest.summarisation.sentences import split_sentences
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "summarisation"
 ENGLISH = (FIXTURES / "english_article.txt").read_text(encoding="utf-8")
@@ -179,7 +179,7 @@ def test_method_names_are_case_and_alias_tolerant() -> None:
 def test_numpy_methods_fail_clearly_without_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 
-    from newsdigest.summarise import sumy_methods
+    from newsdigest.summarisation import sumy_methods
 
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(
@@ -295,3 +295,10 @@ def test_any_text_gives_an_ordered_verbatim_extract_or_empty_text(text: str, cou
             continue
         assert 1 <= len(summary.sentences) <= count
         _assert_extract_of(summary.sentences, text)
+
+
+def test_package_function_survives_importing_the_subpackage() -> None:
+    import newsdigest
+    import newsdigest.summarisation  # the import that used to shadow the function
+
+    assert newsdigest.summarise("One sentence here. Another one there.", sentences=1).sentences

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from newsdigest.errors import SummariseError
-from newsdigest.summarise.document import Document
-from newsdigest.summarise.sumy_methods import SUMY_CLASSES, rank_with_sumy, require_numpy
+from newsdigest.summarisation.document import Document
+from newsdigest.summarisation.sumy_methods import SUMY_CLASSES, rank_with_sumy, require_numpy
 
 #: (document, expected summary size in sentences) -> all sentence indices, best first.
 Ranker = Callable[[Document, int], list[int]]
@@ -55,7 +55,7 @@ def _rank_lead(document: Document, expected: int) -> list[int]:
 
 def ranker_for(method: str) -> Ranker:
     if method == DEFAULT_METHOD:
-        from newsdigest.summarise.default import rank_default
+        from newsdigest.summarisation.default import rank_default
 
         return rank_default
     if method == LEAD_METHOD:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from newsdigest.summarise.abbreviations import ABBREVIATIONS, ORDINAL_DOT, TITLES
-from newsdigest.summarise.languages import stop_words
+from newsdigest.summarisation.abbreviations import ABBREVIATIONS, ORDINAL_DOT, TITLES
+from newsdigest.summarisation.languages import stop_words
 
 _CLOSERS = "\"'”’»)\\]」』）›"
 _OPENERS = "\"'“‘«„‚([¿¡—–‹「『（-"

@@ -6,12 +6,12 @@ from typing import Any
 
 from newsdigest.errors import SummariseError
 from newsdigest.models import Summary
-from newsdigest.summarise.default import HIGHLIGHT_SENTENCES
-from newsdigest.summarise.document import Document
-from newsdigest.summarise.languages import resolve_language
-from newsdigest.summarise.length import LengthPlan, resolve_length
-from newsdigest.summarise.methods import DEFAULT_METHOD, canonical_method, check_available, ranker_for
-from newsdigest.summarise.sentences import splitter_for
+from newsdigest.summarisation.default import HIGHLIGHT_SENTENCES
+from newsdigest.summarisation.document import Document
+from newsdigest.summarisation.languages import resolve_language
+from newsdigest.summarisation.length import LengthPlan, resolve_length
+from newsdigest.summarisation.methods import DEFAULT_METHOD, canonical_method, check_available, ranker_for
+from newsdigest.summarisation.sentences import splitter_for
 
 
 def _select(ranking: list[int], plan: LengthPlan, word_counts: tuple[int, ...]) -> list[int]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from newsdigest.summarise.document import Document
+from newsdigest.summarisation.document import Document
 
 #: Summaries up to this many sentences are "highlights" and follow the lead.
 HIGHLIGHT_SENTENCES = 3

@@ -11,8 +11,8 @@ from collections import Counter
 from typing import Any
 
 from newsdigest.errors import SummariseError
-from newsdigest.summarise.document import Document
-from newsdigest.summarise.tokenizer import OfflineTokenizer, words
+from newsdigest.summarisation.document import Document
+from newsdigest.summarisation.tokenizer import OfflineTokenizer, words
 
 #: method name -> (module, class) inside ``sumy.summarizers``.
 SUMY_CLASSES: dict[str, tuple[str, str]] = {

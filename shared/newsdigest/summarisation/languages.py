@@ -7,7 +7,7 @@ codes, so the codes are mapped here by a small hand-written table: sumy's own lo
 Stemmers come from the ``snowballstemmer`` package (the Snowball project's pure-Python stemmers for the
 same languages sumy stems) because sumy's stemmer module imports NLTK on import. Stop words are
 sumy's own lists, read as package data without importing sumy's modules; for the stemmed languages
-sumy ships no list for, :mod:`newsdigest.summarise.stopwords` supplies one.
+sumy ships no list for, :mod:`newsdigest.summarisation.stopwords` supplies one.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from newsdigest.summarise.stopwords import EXTRA_STOP_WORDS
+from newsdigest.summarisation.stopwords import EXTRA_STOP_WORDS
 
 Stemmer = Callable[[str], str]
 

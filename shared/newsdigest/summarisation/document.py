@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from newsdigest.summarise.languages import LanguageProfile
-from newsdigest.summarise.tokenizer import words
+from newsdigest.summarisation.languages import LanguageProfile
+from newsdigest.summarisation.tokenizer import words
 
 
 @dataclass(frozen=True)

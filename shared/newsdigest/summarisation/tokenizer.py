@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from newsdigest.summarise.sentences import splitter_for
+from newsdigest.summarisation.sentences import splitter_for
 
 # A word: letters (any script) and digits, with inner apostrophes or hyphens ("don't", "co-operate").
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
@@ -29,7 +29,7 @@ def words(sentence: str) -> tuple[str, ...]:
 
 
 class OfflineTokenizer:
-    """Implements sumy's tokenizer protocol with :mod:`newsdigest.summarise.sentences`."""
+    """Implements sumy's tokenizer protocol with :mod:`newsdigest.summarisation.sentences`."""
 
     def __init__(self, language: str) -> None:
         self._language = language
