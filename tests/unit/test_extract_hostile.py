@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
@@ -84,7 +85,9 @@ def test_megabytes_of_text() -> None:
 
 
 def test_one_giant_text_node() -> None:
-    article = _timed(("<html><body><p>" + "wort " * 600_000 + "</p></body></html>").encode(), budget_s=20.0)
+    # A few distinct words: one word repeated is not running text (see the repeated-byte test).
+    text = "Ein Satz mit ein paar Worten. " * 100_000
+    article = _timed(("<html><body><p>" + text + "</p></body></html>").encode(), budget_s=20.0)
     assert article.status == "ok"
 
 
@@ -138,6 +141,41 @@ def test_control_characters_in_str_input_are_binary() -> None:
     with pytest.raises(InputError) as info:
         extract_article("\x01\x02\x03\x04\x05\x06" * 500)
     assert info.value.reason == "binary"
+
+
+def test_random_bytes_are_never_an_ok_article() -> None:
+    # About a quarter of random blobs pass the control-character check and decode as windows-1252.
+    rng = random.Random(20261125)
+    for size in (300, 2000, 8000) * 40:
+        data = bytes(rng.getrandbits(8) for _ in range(size))
+        try:
+            article = extract_article(data)
+        except InputError as exc:
+            assert exc.reason in {"binary", "undecodable"}
+            continue
+        assert article.status in {"not_article", "empty"}
+        assert article.reason
+
+
+@pytest.mark.parametrize("byte", [b"a", b"\xe4", b"x ", b"7"])
+def test_one_repeated_byte_is_not_an_article(byte: bytes) -> None:
+    try:
+        article = _timed(byte * 2048)
+    except InputError as exc:
+        assert exc.reason in {"binary", "undecodable"}
+        return
+    assert article.status in {"not_article", "empty"}
+    assert article.reason
+
+
+def test_cjk_and_arabic_text_still_read_as_language() -> None:
+    zh_para = "今天上午，市政府召开新闻发布会，介绍了城市交通建设的最新进展和下一步计划。"
+    ar_para = "عقدت الحكومة اليوم مؤتمرا صحفيا لعرض خطة تطوير النقل في المدينة."
+    zh = "".join(f"<p>第{i}段：{zh_para}</p>" for i in range(6))
+    ar = "".join(f"<p>الفقرة {i}: {ar_para}</p>" for i in range(6))
+    for body in (zh, ar):
+        article = _timed(f"<html><body><article>{body}</article></body></html>".encode())
+        assert article.status == "ok"
 
 
 def test_plain_text_without_markup() -> None:

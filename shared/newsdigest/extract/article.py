@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import unicodedata
 
 from lxml import etree
 
@@ -31,6 +32,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _ERROR_PAGE = re.compile(r"(?<!\d)(?:404|410|403|500|503)(?!\d)")
 _MIN_ARTICLE_CHARS = 150
 _EMPTY_REASON = "no main text found on the page"
+# Running text is made of words: most of its characters sit in tokens that are mostly letters, and it
+# uses more than a handful of different words. Binary data decoded as a legacy charset is a soup of
+# letters and symbols without spaces; a repeated byte is one endless "word".
+_MIN_WORDLIKE_SHARE = 0.4
+_MIN_DISTINCT_WORDS = 5
+_NOT_LANGUAGE_REASON = "the text does not read as language (binary data or one repeated token?)"
 
 
 def extract_article(html: bytes | str, url: str | None = None, *, http_charset: str | None = None) -> Article:
@@ -218,4 +225,32 @@ def _status(text: str, title: str, jl: JsonLdInfo) -> tuple[ArticleStatus, str |
         if jl.is_listing and not jl.is_article:
             return "not_article", "the page is a listing, not an article"
         return "not_article", "too little running text for an article"
+    if not _reads_as_language(text):
+        return "not_article", _NOT_LANGUAGE_REASON
     return "ok", None
+
+
+def _is_letter(ch: str) -> bool:
+    # Marks count too: Indic vowel signs and Arabic vowel points are not ``isalpha``.
+    return ch.isalpha() or unicodedata.category(ch)[0] == "M"
+
+
+def _reads_as_language(text: str) -> bool:
+    """Whether ``text`` looks like words of some language rather than decoded binary noise."""
+    sample = text[:20_000]
+    total = 0
+    wordlike = 0
+    for token in sample.split():
+        n = len(token)
+        total += n
+        letters = sum(1 for ch in token if _is_letter(ch))
+        if letters >= 0.7 * n:
+            wordlike += n
+    if not total or wordlike < _MIN_WORDLIKE_SHARE * total:
+        return False
+    distinct: set[str] = set()
+    for match in _WORD.finditer(sample):
+        distinct.add(match.group().casefold())
+        if len(distinct) >= _MIN_DISTINCT_WORDS:
+            return True
+    return False
