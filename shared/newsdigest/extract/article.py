@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import unicodedata
 
 from lxml import etree
 
@@ -37,6 +36,9 @@ _EMPTY_REASON = "no main text found on the page"
 # letters and symbols without spaces; a repeated byte is one endless "word".
 _MIN_WORDLIKE_SHARE = 0.4
 _MIN_DISTINCT_WORDS = 5
+_LANGUAGE_SAMPLE = 3000
+# Digits, ASCII punctuation and the symbols of the Latin-1/windows-1252 range, where decoded bytes land.
+_NON_LETTER = re.compile("[!-@\\[-`{-~\u0080-\u00bf\u00d7\u00f7\u2010-\u203a\u20ac\u2122\ufffd]")
 _NOT_LANGUAGE_REASON = "the text does not read as language (binary data or one repeated token?)"
 
 
@@ -230,21 +232,15 @@ def _status(text: str, title: str, jl: JsonLdInfo) -> tuple[ArticleStatus, str |
     return "ok", None
 
 
-def _is_letter(ch: str) -> bool:
-    # Marks count too: Indic vowel signs and Arabic vowel points are not ``isalpha``.
-    return ch.isalpha() or unicodedata.category(ch)[0] == "M"
-
-
 def _reads_as_language(text: str) -> bool:
     """Whether ``text`` looks like words of some language rather than decoded binary noise."""
-    sample = text[:20_000]
+    sample = text[:_LANGUAGE_SAMPLE]
     total = 0
     wordlike = 0
     for token in sample.split():
         n = len(token)
         total += n
-        letters = sum(1 for ch in token if _is_letter(ch))
-        if letters >= 0.7 * n:
+        if len(_NON_LETTER.findall(token)) <= 0.3 * n:
             wordlike += n
     if not total or wordlike < _MIN_WORDLIKE_SHARE * total:
         return False

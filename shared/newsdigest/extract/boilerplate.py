@@ -153,6 +153,8 @@ _STRONG_SUBSTRINGS = (
     "nextstory",
     "next-article",
     "teaser",
+    "disclaimer",
+    "disclosure",
 )
 # Short or ambiguous words: matched only as whole tokens.
 _STRONG_TOKENS = frozenset(
@@ -339,10 +341,19 @@ def strip_furniture_tags(root: etree._Element) -> None:
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
 
 
+# Boxes about the writer ("author-box", "authorInfo", "contributor-bio", "about-the-author"): however
+# long the biography, it is not the story.
+_AUTHOR_BOX = re.compile(
+    r"(?:author|contributor|writer)[-_]?(?:box|bio|info|desc|about|profile|card)|"
+    r"(?:about|bio)[-_]?(?:the[-_]?)?(?:author|writer)",
+    re.I,
+)
+
+
 @lru_cache(maxsize=4096)
 def _always_furniture(value: str) -> bool:
     low = value.lower()
-    return any(word in low for word in _ALWAYS_FURNITURE)
+    return any(word in low for word in _ALWAYS_FURNITURE) or bool(_AUTHOR_BOX.search(low))
 
 
 @lru_cache(maxsize=4096)
