@@ -191,7 +191,8 @@ def link_density(st: Stats) -> float:
 
 def score_candidates(root: etree._Element, stats: dict[etree._Element, Stats]) -> etree._Element | None:
     """Propagate paragraph evidence upwards and return the best container."""
-    touched: set[etree._Element] = set()
+    # Insertion-ordered, so that ties between equal scores break the same way on every run.
+    touched: dict[etree._Element, None] = {}
     for el in root.iter(*_TEXT_UNITS):
         st = stats.get(el)
         if st is None or st.own < _MIN_UNIT:
@@ -216,7 +217,7 @@ def score_candidates(root: etree._Element, stats: dict[etree._Element, Stats]) -
             divider = 1.0 if level == 0 else 2.0 if level == 1 else level * 3.0
             pst.score += points / divider
             pst.units += 1
-            touched.add(parent)
+            touched[parent] = None
             parent = parent.getparent()
             level += 1
     best: etree._Element | None = None
