@@ -90,7 +90,10 @@ _PARA_TAGS = frozenset(["p", "pre", "blockquote", "li", "dd", "td", "h2", "h3", 
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _LISTS = frozenset({"ul", "ol", "dl"})
 _PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
-_SENTENCE_END_STRICT = re.compile(r"[.!?…。！？\"”»)]\s*$")
+# Sentences end in punctuation, closing quotes, or (in informal text) an emoji or emoticon.
+_SENTENCE_END_STRICT = re.compile(
+    r"(?:[.!?…。！？\"”»)]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?|[:;=]-?[)D])\s*$"
+)
 _SENTENCE_END = re.compile(r"[.!?…。！？:\"”»)]\s*$")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Soft hyphens and zero-width spaces/joiners-of-words: invisible on screen, they would split words.
