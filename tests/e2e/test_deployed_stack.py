@@ -22,49 +22,24 @@ pytestmark = [
 ]
 
 
+def run_on_stack(source: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "newsdigest.cli", "run", "--stack", str(STACK), "--timeout", "300"]
+    return subprocess.run([*command, str(source)], capture_output=True, text=True, timeout=400, check=False)
+
+
 def test_uploaded_page_becomes_a_summary_item() -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newsdigest.cli",
-            "run",
-            "--stack",
-            str(STACK),
-            "--timeout",
-            "300",
-            str(ROOT / "events" / "pages" / "tass-grain-harvest.html"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=400,
-        check=False,
-    )
+    result = run_on_stack(ROOT / "events" / "pages" / "tass-grain-harvest.html")
     assert result.returncode == 0, result.stderr[-2000:]
     item = json.loads(result.stdout.splitlines()[0])
     assert item["status"] == "ok"
     assert item["summary"]
+    assert item["dateline"]["agency"] == "TASS"
 
 
 def test_empty_page_is_recorded_as_failed(tmp_path: Path) -> None:
     empty = tmp_path / "empty.html"
     empty.write_bytes(b"")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newsdigest.cli",
-            "run",
-            "--stack",
-            str(STACK),
-            "--timeout",
-            "300",
-            str(empty),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=400,
-        check=False,
-    )
+    result = run_on_stack(empty)
     assert result.returncode == 1
-    assert json.loads(result.stdout.splitlines()[0])["status"] == "failed"
+    item = json.loads(result.stdout.splitlines()[0])
+    assert (item["status"], item["reason"]) == ("failed", "empty")
