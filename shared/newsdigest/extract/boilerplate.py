@@ -155,6 +155,17 @@ _STRONG_SUBSTRINGS = (
     "teaser",
     "disclaimer",
     "disclosure",
+    # Picture captions and credits under other names.
+    "bildunter",
+    "bildquelle",
+    "imagedesc",
+    "image-desc",
+    "img-desc",
+    "image-subtitle",
+    "image-source",
+    "imagesource",
+    "img-meta",
+    "image-meta",
 )
 # Short or ambiguous words: matched only as whole tokens.
 _STRONG_TOKENS = frozenset(
