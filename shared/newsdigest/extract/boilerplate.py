@@ -283,11 +283,18 @@ def is_marked_boilerplate(value: str) -> bool:
     if not value:
         return False
     low = value.lower()
+    if _reader_comments(low):
+        return True
     if any(safe in low for safe in _SAFE_SUBSTRINGS):
         return False
     if _STRONG_RE.search(low):
         return True
     return any(tok in _STRONG_TOKENS for tok in tokens(value))
+
+
+def _reader_comments(low: str) -> bool:
+    # The plural is the readers' comment section, the singular an article genre.
+    return "kommentare" in low or "kommentarmodul" in low
 
 
 def class_weight(el: etree._Element) -> int:
@@ -364,7 +371,9 @@ _AUTHOR_BOX = re.compile(
 @lru_cache(maxsize=4096)
 def _always_furniture(value: str) -> bool:
     low = value.lower()
-    return any(word in low for word in _ALWAYS_FURNITURE) or bool(_AUTHOR_BOX.search(low))
+    if any(word in low for word in _ALWAYS_FURNITURE) or _reader_comments(low):
+        return True
+    return bool(_AUTHOR_BOX.search(low))
 
 
 @lru_cache(maxsize=4096)
