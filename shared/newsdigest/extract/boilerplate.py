@@ -166,6 +166,7 @@ _STRONG_SUBSTRINGS = (
     "imagesource",
     "img-meta",
     "image-meta",
+    "donation",
 )
 # Short or ambiguous words: matched only as whole tokens.
 _STRONG_TOKENS = frozenset(
@@ -195,6 +196,7 @@ _STRONG_TOKENS = frozenset(
         "topbar",
         "links",
         "follow",
+        "cta",
     ]
 )
 _STRONG_RE = re.compile("|".join(re.escape(w) for w in _STRONG_SUBSTRINGS))
