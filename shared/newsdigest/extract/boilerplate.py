@@ -167,6 +167,11 @@ _STRONG_SUBSTRINGS = (
     "img-meta",
     "image-meta",
     "donation",
+    "affiliate",
+    "metadata",
+    "licence",
+    "license",
+    "subscription",
 )
 # Short or ambiguous words: matched only as whole tokens.
 _STRONG_TOKENS = frozenset(
