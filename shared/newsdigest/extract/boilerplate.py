@@ -395,6 +395,8 @@ def _doomed(el: etree._Element, text: int, links: int, para: int, page_text: int
         # Unclosed banners swallow the page and some pages start hidden until a script reveals them:
         # a box holding most of the page's text is not furniture.
         return text < 0.4 * page_text or page_text < 200
+    if el.tag == "form" and text < min(1000, 0.4 * page_text) and para < 0.5 * text:
+        return True  # search, login, newsletter and comment forms; not a page builder's wrapper
     if el.tag in _INLINE:
         return False  # inline elements with odd classes are text, not furniture
     value = class_id(el)
