@@ -172,6 +172,15 @@ _STRONG_SUBSTRINGS = (
     "licence",
     "license",
     "subscription",
+    # Left out of the printed page by the site itself.
+    "noprint",
+    "no-print",
+    "print-none",
+    "hidden-print",
+    "nicht-drucken",
+    "replies",
+    "buybox",
+    "sociable",
 )
 # Short or ambiguous words: matched only as whole tokens.
 _STRONG_TOKENS = frozenset(
@@ -202,6 +211,7 @@ _STRONG_TOKENS = frozenset(
         "links",
         "follow",
         "cta",
+        "respond",
     ]
 )
 _STRONG_RE = re.compile("|".join(re.escape(w) for w in _STRONG_SUBSTRINGS))
