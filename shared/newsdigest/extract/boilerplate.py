@@ -250,6 +250,7 @@ _ALWAYS_FURNITURE = (
 _INLINE = frozenset(
     ["a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q", "code"]
 )
+_CARD_BLOCKS = frozenset(["p", "div", "h2", "h3", "h4", "h5", "h6", "ul", "section"])
 # Boxes of other stories: removed even when large, but never when they hold most of the page
 # (scripts toggle "related" state classes on real article wrappers too).
 _OTHER_STORIES = ("related", "recommend", "popular", "trending", "mostread", "most-read")
@@ -407,10 +408,12 @@ def _doomed(el: etree._Element, text: int, links: int, para: int, page_text: int
         return text < 0.4 * page_text or page_text < 200
     if el.tag == "form" and text < min(1000, 0.4 * page_text) and para < 0.5 * text:
         return True  # search, login, newsletter and comment forms; not a page builder's wrapper
-    if el.tag in _INLINE:
-        return False  # inline elements with odd classes are text, not furniture
     value = class_id(el)
     if not value or not is_marked_boilerplate(value):
+        return False
+    if el.tag in _INLINE and not any(child.tag in _CARD_BLOCKS for child in el):
+        # Inline elements with odd classes are text, not furniture; a link wrapping paragraphs or
+        # headings is a teaser card.
         return False
     if _always_furniture(value):
         return True
