@@ -181,6 +181,7 @@ _STRONG_SUBSTRINGS = (
     "replies",
     "buybox",
     "sociable",
+    "notice",
 )
 # Short or ambiguous words: matched only as whole tokens.
 _STRONG_TOKENS = frozenset(
@@ -212,6 +213,7 @@ _STRONG_TOKENS = frozenset(
         "follow",
         "cta",
         "respond",
+        "legend",
     ]
 )
 _STRONG_RE = re.compile("|".join(re.escape(w) for w in _STRONG_SUBSTRINGS))
