@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python benchmarks/extraction.py [--data DIR] [--limit N] [--ours-only] [--failures N]
 
-Data: ``/work/shared/data/extraction-dev`` (override with ``--data``); its README defines the text
+Data: ``../shared/data/extraction-dev`` (override with ``--data``); its README defines the text
 scoring, reproduced here: segments and extracted text are whitespace-normalised, a segment counts
 when it is a substring of the text; ``with`` segments present are true positives, absent ones false
 negatives; ``without`` segments present are false positives. Counts are summed over pages (micro
@@ -43,7 +43,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULT_DATA = Path("/work/shared/data/extraction-dev")
+from shared_data import EXTRACTION_DEV
+
+DEFAULT_DATA = EXTRACTION_DEV
 _WS = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\band\b|\bund\b|\bet\b|\by\b|\bi\b|\be\b|/|\|)\s*", re.I)

@@ -38,10 +38,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from shared_data import EXTRACTION_DEV
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.faults: the page generator, reconciliation and fault proxy
 
-DEV_PAGES = ROOT.parent / "shared" / "data" / "extraction-dev" / "html"
+DEV_PAGES = EXTRACTION_DEV / "html"
 STACK_NAME = "newsdigest-load"
 
 _MOTO_CHILD = """

@@ -3,11 +3,11 @@
     .venv/bin/python benchmarks/pipeline.py [--extract-limit N] [--summarise-limit N] [--batch 50]
                                             [--skip-e2e] [--embedded]
 
-* **extract**: ``extract_article(html, url)`` on every page of ``/work/shared/data/extraction-dev``
+* **extract**: ``extract_article(html, url)`` on every page of ``../shared/data/extraction-dev``
   (gzip'd HTML, original bytes), one call each, timed in this process after one warm-up call (so the
   one-off imports are not counted).
 * **summarise**: ``summarise(article, title=title)`` with the defaults the Summarise Lambda uses, on
-  every item of ``/work/shared/data/summarisation-dev`` (BBC and CNN/DailyMail), timed the same way.
+  every item of ``../shared/data/summarisation-dev`` (BBC and CNN/DailyMail), timed the same way.
 * **end to end**: ``newsdigest run`` (a subprocess, as a user runs it) on a batch of dev pages written
   as .html files: each page goes to the raw bucket, through the Ingest handler, the articles bucket and
   the Summarise handler to its DynamoDB item, against a moto server started here (``--endpoint-url``;
@@ -36,9 +36,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from shared_data import EXTRACTION_DEV, SUMMARISATION_DEV
+
 ROOT = Path(__file__).resolve().parents[1]
-EXTRACTION_DATA = Path("/work/shared/data/extraction-dev")
-SUMMARISATION_DATA = Path("/work/shared/data/summarisation-dev")
+EXTRACTION_DATA = EXTRACTION_DEV
+SUMMARISATION_DATA = SUMMARISATION_DEV
 TARGET_P95_MS = 100.0
 
 

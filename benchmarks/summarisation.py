@@ -30,20 +30,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-DEFAULT_DATA = Path("/work/shared/data/summarisation-dev")
+from newsdigest.summarisation.methods import METHODS as SUMMARY_METHODS
+from shared_data import SUMMARISATION_DEV
+
+DEFAULT_DATA = SUMMARISATION_DEV
 DATASETS = (("cnndm", "cnndm_dev.jsonl"), ("bbc", "bbc_dev.jsonl"))
-METHODS = (
-    "default",
-    "lead",
-    "lexrank",
-    "textrank",
-    "lsa",
-    "luhn",
-    "edmundson",
-    "kl",
-    "sumbasic",
-    "reduction",
-)
+METHODS = SUMMARY_METHODS  # the summariser's own registry: every method it accepts by name
 CNNDM_SENTENCES = 3
 
 
