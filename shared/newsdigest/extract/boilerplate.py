@@ -307,7 +307,8 @@ def is_marked_boilerplate(value: str) -> bool:
         return True
     if any(safe in low for safe in _SAFE_SUBSTRINGS):
         return False
-    if _STRONG_RE.search(low):
+    # Themes join words with hyphens, underscores or camelCase alike ("img_description", "seeAlso").
+    if _STRONG_RE.search(low) or _STRONG_RE.search(_CAMEL.sub("-", value).lower().replace("_", "-")):
         return True
     return any(tok in _STRONG_TOKENS for tok in tokens(value))
 
