@@ -99,6 +99,14 @@ _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Soft hyphens and zero-width spaces/joiners-of-words: invisible on screen, they would split words.
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _MIN_UNIT = 25
+# A picture caption ends with the picture's credit: "... | © Getty Images", "... (Foto: dpa)",
+# "... Photo: AFP". Running text never ends on a credit.
+_CREDIT_END = re.compile(
+    r"(?:©|\(c\)|\(C\))\s*[^.!?©]{1,60}$|"
+    r"\((?:Fotos?|Photos?|Bild|Bilder|Credits?|Image|Imagen|Fot\.)\s*:[^()]{1,80}\)$|"
+    r"(?:^|[\s|/–-])(?:Fotos?|Photos?|Bild|Credits?|Fot\.)\s*:\s*[^.!?:]{1,60}$"
+)
+_CAPTION_MAX = 300
 TRAIL_MAX = 80
 
 
@@ -405,6 +413,8 @@ class _Writer:
             return  # a bare date line is metadata, kept in ``published``
         if text and len(text) < 200 and text.startswith(("©", "(c) ", "(C) ", "Copyright")):
             return  # picture credits and copyright notices
+        if text and len(text) < _CAPTION_MAX and _CREDIT_END.search(text):
+            return  # a picture caption
         if text:
             self.paras.append(_Para(text, self.heading_depth > 0))
 
