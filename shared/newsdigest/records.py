@@ -22,7 +22,7 @@ def utc_now() -> str:
 
 def article_document(article: Article, source: Source, *, raw_key: str | None) -> dict[str, Any]:
     """The clean-article JSON. Deterministic for the same input, so a re-delivery writes identical bytes
-    (same ETag) and the summariser's idempotency sees it as the same object."""
+    (same ETag and the same ``content_sha256``, which the summary item's conditional write compares)."""
     body = article.to_dict()
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
     return {

