@@ -194,3 +194,29 @@ def test_marked_dateline_span_stays_in_the_text_and_is_parsed() -> None:
     assert article.dateline.agency == "TASS"
     assert article.dateline.date == "2021-05-11"
     assert "MOSCOW, May 11. /TASS/. Die Stadt hat am Montag" in article.text
+
+
+def test_picture_caption_with_credit_is_dropped() -> None:
+    caption = "Die alte Brücke im Winter. (Foto: Stadtarchiv)"
+    html = _page().replace(
+        "<h2>Was Anwohner erwartet</h2>", f"<div><p>{caption}</p></div><h2>Was Anwohner erwartet</h2>"
+    )
+    text = _extract(html).text
+    assert "Stadtarchiv" not in text
+    assert BODY[-1] in text
+
+
+def test_small_box_after_the_body_is_dropped_but_a_lead_before_it_kept() -> None:
+    lead = "Nach jahrelangem Streit ist die Entscheidung gefallen: Die alte Brücke wird neu gebaut."
+    appeal = "Unterstützen Sie unabhängigen Journalismus mit einem Beitrag!"
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY + BODY[::-1][:2])
+    html = f"""<html><head><title>Brücke wird erneuert</title></head><body>
+<h1>Brücke wird erneuert</h1>
+<div class="wrap"><div class="intro"><p>{lead}</p></div>
+<div class="body">{paragraphs}</div>
+<div class="box"><p>{appeal}</p></div></div>
+</body></html>"""
+    text = _extract(html).text
+    assert lead in text
+    assert BODY[-1] in text
+    assert "Unterstützen Sie" not in text

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from newsdigest.extract.boilerplate import CUT, class_id, class_weight, is_marked_boilerplate
+from newsdigest.extract.boilerplate import CUT, class_id, class_weight, cut_marker, is_marked_boilerplate
 from newsdigest.extract.dates import parse_date
 
 BLOCK_TAGS = frozenset(
@@ -266,7 +266,9 @@ def _box_is_links(st: Stats) -> bool:
     return density > 0.5 or (density > 0.2 and st.text < 400 and st.punct < 3)
 
 
-def _widen(best: etree._Element, stats: dict[etree._Element, Stats]) -> etree._Element:
+def _widen(
+    best: etree._Element, stats: dict[etree._Element, Stats], trailing: list[etree._Element] | None = None
+) -> etree._Element:
     """Climb to ancestors that add only clean text: the standfirst or intro often sits in a header
     next to the body container, and page builders split one article over many sibling boxes.
 
@@ -302,8 +304,41 @@ def _widen(best: etree._Element, stats: dict[etree._Element, Stats]) -> etree._E
             short_lead = extra <= 400 and extra_links / extra <= 0.1 and extra <= 0.5 * nst.text
             if not (clean or short_lead):
                 break
+            if trailing is not None:
+                trailing.extend(_trailing_boxes(parent, node, stats))
         node = parent
     return node
+
+
+_TRAIL_BOX_SHARE = 0.1
+_TRAIL_BOX_MIN_BODY = 500
+_TRAIL_KEEP = frozenset(["p", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "table"])
+
+
+def _trailing_boxes(
+    parent: etree._Element, node: etree._Element, stats: dict[etree._Element, Stats]
+) -> list[etree._Element]:
+    """Small boxes that follow the article body inside a wrapper the climb takes in.
+
+    Once the body has ended, a box a tenth of its size is the author's bio, a call to subscribe or
+    donate, a newsletter form or a "read next" teaser; continued text is a paragraph of its own or a
+    box of comparable size (page builders' text modules).
+    """
+    nst = stats[node]
+    if nst.text < _TRAIL_BOX_MIN_BODY:
+        return []
+    out: list[etree._Element] = []
+    after = False
+    for child in parent:
+        if child is node:
+            after = True
+            continue
+        if not after or not isinstance(child.tag, str) or child.tag in _TRAIL_KEEP:
+            continue
+        cst = stats.get(child)
+        if cst is not None and 0 < cst.text < _TRAIL_BOX_SHARE * nst.text:
+            out.append(child)
+    return out
 
 
 def choose_blocks(root: etree._Element, stats: dict[etree._Element, Stats]) -> list[etree._Element]:
@@ -313,7 +348,11 @@ def choose_blocks(root: etree._Element, stats: dict[etree._Element, Stats]) -> l
         # No paragraph anywhere: text typed straight into <body> (or plain text) is all there is.
         st = stats.get(root)
         return [root] if st is not None and st.own >= _MIN_UNIT and link_density(st) < 0.5 else []
-    best = _widen(best, stats)
+    trailing: list[etree._Element] = []
+    best = _widen(best, stats, trailing)
+    for box in trailing:
+        forget(box, stats)
+        cut_marker(box)
     parent = best.getparent()
     if parent is None:
         return [best]
