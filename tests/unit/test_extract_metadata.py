@@ -264,3 +264,36 @@ def test_detect_language(text: str, expected: str) -> None:
 
 def test_detect_language_gives_up_on_too_little_text() -> None:
     assert detect_language("12345 !!!") == (None, 0.0)
+
+
+def _page_with_dates(meta_time: str, printed: str) -> str:
+    body = "Der Gemeinderat hat am Abend über den Haushalt beraten und ihn mit knapper Mehrheit beschlossen. "
+    return (
+        f'<html><head><meta property="article:published_time" content="{meta_time}"></head><body>'
+        f"<article><h1>Haushalt beschlossen</h1><p>{printed}</p><p>{body * 4}</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("meta_time", "printed", "expected_day"),
+    [
+        # midnight CET stored as UTC: the printed day is the local one
+        ("2021-11-04T23:00Z", "05.11.2021", "2021-11-05"),
+        # an evening story in the Americas stamped after 00:00 UTC
+        ("2022-05-04T03:37:37+00:00", "3 de mayo de 2022", "2022-05-03"),
+        # the wrong direction for a time zone: the machine date stands
+        ("2022-05-10T01:52", "11 May 2022", "2022-05-10"),
+        # midday: no time zone moves it to another day
+        ("2022-05-10T12:00Z", "11.05.2022", "2022-05-10"),
+        # an explicit local offset is trusted as it is
+        ("2021-11-04T23:00+01:00", "05.11.2021", "2021-11-04"),
+    ],
+)
+def test_published_day_follows_the_printed_day_across_a_utc_midnight(
+    meta_time: str, printed: str, expected_day: str
+) -> None:
+    from newsdigest import extract_article
+
+    article = extract_article(_page_with_dates(meta_time, printed), "https://example.org/haushalt")
+    assert article.published is not None
+    assert article.published[:10] == expected_day

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from datetime import date
 
 from lxml import etree
 
@@ -103,6 +104,8 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
     published = _vote_published(url, jl, meta)
     if published is None:
         published = _visible_date(body, meta.h1)
+    elif (local_day := _printed_day(published, body, meta.h1)) is not None:
+        published = local_day
     stats = measure(body)
     prune(body, size_of(stats), lambda el: forget(el, stats))
     paragraphs = linearise(choose_blocks(body, stats), stats, title)
@@ -169,6 +172,31 @@ def _vote_published(url: str | None, jl: JsonLdInfo, meta: meta_mod.PageMeta) ->
         votes[value[:10]] = votes.get(value[:10], 0.0) + weight
     best_day = max(votes, key=lambda day: votes[day])  # first maximum: earliest source wins ties
     return next(value for value, _ in candidates if value[:10] == best_day)
+
+
+_UTC_OR_NAIVE = re.compile(r"T(\d{2}):\d{2}(?::\d{2})?(?:Z|[+-]00:?00)?$")
+
+
+def _printed_day(published: str, body: etree._Element, headings: list[str]) -> str | None:
+    """The day printed on the page when ``published`` is a UTC (or zone-less) time near midnight and
+    the page shows the neighbouring day: the machine date is in UTC, the outlet's local day is what
+    it printed (a CMS storing midnight CET as 23:00Z, an American evening story stamped after 00:00Z).
+    Only the direction a time zone can explain counts: late UTC hours may be the next local day,
+    early ones the previous."""
+    match = _UTC_OR_NAIVE.search(published)
+    if match is None:
+        return None
+    hour = int(match.group(1))
+    if 8 <= hour < 20:
+        return None
+    shown = _visible_date(body, headings)
+    if shown is None:
+        return None
+    try:
+        gap = (date.fromisoformat(shown[:10]) - date.fromisoformat(published[:10])).days
+    except ValueError:
+        return None
+    return shown[:10] if gap == (1 if hour >= 20 else -1) else None
 
 
 def _visible_date(body: etree._Element, headings: list[str]) -> str | None:
