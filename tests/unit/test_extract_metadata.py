@@ -91,6 +91,12 @@ def test_choose_title_falls_back_to_heading() -> None:
         (["Jane Doe", "jane doe"], ["Jane Doe"]),
         (["Autor: Piotr Żochowski"], ["Piotr Żochowski"]),
         (["2020-05-11"], []),
+        (["Erstellt von Andri Bryner"], ["Andri Bryner"]),
+        (["Interview: Julia Lauter"], ["Julia Lauter"]),
+        (["Williams Perdomo @wperdomod"], ["Williams Perdomo"]),
+        (["Beitrag von r23 »"], ["r23"]),
+        (["Christoph Hein", "ca. 8 Min"], ["Christoph Hein"]),
+        (["V"], []),
     ],
 )
 def test_clean_authors(raw: list[str], expected: list[str]) -> None:

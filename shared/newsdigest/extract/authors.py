@@ -8,7 +8,8 @@ import re
 _BY = re.compile(
     r"^(?:(?:written|posted|text|words|reported|story|photos?|von|by|par|por|di|da|de|door|av|af|"
     r"od|przez|autor(?:in)?|author|auteur|autore|texto|testo|tekst|redakcja|écrit par|publié par|"
-    r"escrito por|scritto da|geschrieben von)\b[\s:]*)+",
+    r"escrito por|scritto da|geschrieben von|interview|(?:erstellt|eingestellt|verfasst|beitrag)\s*von)\b"
+    r"[\s:]*)+",
     re.I,
 )
 _SPLIT = re.compile(
@@ -37,13 +38,20 @@ _LABELS = frozenset(
 )
 _TRAILING = re.compile(r"\s+(?:at|am|um|on|says|sagt|schreibt|dit|escribió)$", re.I)
 _HAS_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_HANDLE = re.compile(r"\s+@\w+$")
+_GUILLEMETS = " -–—:·•,.|*»«›‹"
 
 
 def _clean_one(name: str) -> str | None:
     name = " ".join(name.split()).strip(" -–—:·•,.|")
-    name = _BY.sub("", name).strip(" -–—:·•,.|*")
-    name = _TRAILING.sub("", name).strip()
+    name = _BY.sub("", name).strip(_GUILLEMETS)
+    name = _HANDLE.sub("", _TRAILING.sub("", name)).strip(_GUILLEMETS)
     if not name or not _HAS_LETTER.search(name) or name.casefold() in _LABELS:
+        return None
+    # One letter is an initial or a stray label, not a name; digits inside a several-word "name"
+    # are a reading time or a date ("ca. 8 Min", "on September 21"), while a one-word user handle
+    # may carry digits.
+    if sum(ch.isalnum() for ch in name) < 2 or (" " in name and any(ch.isdigit() for ch in name)):
         return None
     if len(name) > 60 or len(name.split()) > 6 or name.startswith(("http", "@", "www.")):
         return None
