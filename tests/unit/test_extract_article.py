@@ -220,3 +220,10 @@ def test_small_box_after_the_body_is_dropped_but_a_lead_before_it_kept() -> None
     assert lead in text
     assert BODY[-1] in text
     assert "Unterstützen Sie" not in text
+
+
+def test_small_box_after_the_last_paragraph_of_the_body_is_dropped() -> None:
+    html = _page(inside='<div class="box"><p>Gefällt Ihnen unser Lokalteil? Jetzt teilen!</p></div>')
+    text = _extract(html).text
+    assert "Wir sind froh, dass es endlich losgeht" in text
+    assert "Lokalteil" not in text

@@ -315,8 +315,22 @@ _TRAIL_BOX_MIN_BODY = 500
 _TRAIL_KEEP = frozenset(["p", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "table"])
 
 
+def _closing_boxes(best: etree._Element, stats: dict[etree._Element, Stats]) -> list[etree._Element]:
+    """Small boxes after the last paragraph of the body container itself (same reading as
+    :func:`_trailing_boxes`, one level down)."""
+    children = [c for c in best if isinstance(c.tag, str)]
+    last = max((i for i, c in enumerate(children) if c.tag in _TRAIL_KEEP), default=-1)
+    if last < 0 or last == len(children) - 1:
+        return []
+    # Text that goes on in many small boxes (one per paragraph) is the body continuing.
+    tail = sum(stats[c].text for c in children[last + 1 :] if c in stats)
+    if tail >= _TRAIL_BOX_SHARE * stats[best].text:
+        return []
+    return _trailing_boxes(best, children[last], stats, stats[best].text)
+
+
 def _trailing_boxes(
-    parent: etree._Element, node: etree._Element, stats: dict[etree._Element, Stats]
+    parent: etree._Element, node: etree._Element, stats: dict[etree._Element, Stats], body: int = 0
 ) -> list[etree._Element]:
     """Small boxes that follow the article body inside a wrapper the climb takes in.
 
@@ -324,8 +338,8 @@ def _trailing_boxes(
     donate, a newsletter form or a "read next" teaser; continued text is a paragraph of its own or a
     box of comparable size (page builders' text modules).
     """
-    nst = stats[node]
-    if nst.text < _TRAIL_BOX_MIN_BODY:
+    body = body or stats[node].text
+    if body < _TRAIL_BOX_MIN_BODY:
         return []
     out: list[etree._Element] = []
     after = False
@@ -336,7 +350,7 @@ def _trailing_boxes(
         if not after or not isinstance(child.tag, str) or child.tag in _TRAIL_KEEP:
             continue
         cst = stats.get(child)
-        if cst is not None and 0 < cst.text < _TRAIL_BOX_SHARE * nst.text:
+        if cst is not None and 0 < cst.text < _TRAIL_BOX_SHARE * body:
             out.append(child)
     return out
 
@@ -348,7 +362,7 @@ def choose_blocks(root: etree._Element, stats: dict[etree._Element, Stats]) -> l
         # No paragraph anywhere: text typed straight into <body> (or plain text) is all there is.
         st = stats.get(root)
         return [root] if st is not None and st.own >= _MIN_UNIT and link_density(st) < 0.5 else []
-    trailing: list[etree._Element] = []
+    trailing: list[etree._Element] = _closing_boxes(best, stats)
     best = _widen(best, stats, trailing)
     for box in trailing:
         forget(box, stats)
