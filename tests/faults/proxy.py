@@ -6,6 +6,11 @@ the service's own wire shape, drops the connection before forwarding, or forward
 connection so the call took effect but the caller never heard (the case that makes retries write twice
 if writes are not idempotent). Every request is logged with what moto answered, so tests can count
 writes that really happened.
+
+DynamoDB requests are forwarded one at a time. DynamoDB applies each write, condition included, as one
+atomic step per item; moto's in-memory backend checks a condition and then writes without a lock, so
+concurrent conditional writes could all pass there. Serialising them restores the guarantee the
+service gives and the handlers rely on (S3 and SQS calls stay concurrent).
 """
 
 from __future__ import annotations
@@ -152,6 +157,7 @@ class FaultProxy:
             raise ValueError("the fault proxy only forwards to 127.0.0.1")
         self.log: list[Entry] = []
         self._lock = threading.Lock()
+        self._dynamodb_lock = threading.Lock()
         self._rng = random.Random(0)
         self.plan = plan or FaultPlan()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -294,7 +300,11 @@ class FaultProxy:
                 if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
                     forward_headers["Content-Length"] = str(len(body))
                 try:
-                    response, data = proxy._forward(self.command, self.path, forward_headers, body)
+                    if request.service == "dynamodb":
+                        with proxy._dynamodb_lock:
+                            response, data = proxy._forward(self.command, self.path, forward_headers, body)
+                    else:
+                        response, data = proxy._forward(self.command, self.path, forward_headers, body)
                 except OSError:
                     proxy._record(Entry(request, "upstream_error", None))
                     self._drop()
