@@ -108,6 +108,7 @@ _CREDIT_END = re.compile(
 )
 _CAPTION_MAX = 300
 TRAIL_MAX = 80
+_LEAD_LABEL_MAX = 40
 
 
 @dataclass(slots=True)
@@ -572,6 +573,17 @@ def linearise(
         and not _SENTENCE_END_STRICT.search(writer.paras[-1].text)
     ):
         writer.paras.pop()
+    # Likewise a short label line above the first paragraph is a kicker or section name ("Promis",
+    # "Anzeige"); headings are kept, they may be the text's own.
+    for _ in range(2):
+        if (
+            len(writer.paras) > 1
+            and not writer.paras[0].heading
+            and _is_trailing_label(writer.paras[0].text)
+            and len(writer.paras[0].text) < _LEAD_LABEL_MAX
+            and len(writer.paras[1].text) >= 100
+        ):
+            writer.paras.pop(0)
     return _dedupe([p.text for p in writer.paras])
 
 
