@@ -327,11 +327,15 @@ def _closing_boxes(best: etree._Element, stats: dict[etree._Element, Stats]) -> 
     tail = sum(stats[c].text for c in children[last + 1 :] if c in stats)
     if tail >= _TRAIL_BOX_SHARE * stats[best].text:
         return []
-    return _trailing_boxes(best, children[last], stats, stats[best].text)
+    return _trailing_boxes(best, children[last], stats, stats[best].text, children[: last + 1])
 
 
 def _trailing_boxes(
-    parent: etree._Element, node: etree._Element, stats: dict[etree._Element, Stats], body: int = 0
+    parent: etree._Element,
+    node: etree._Element,
+    stats: dict[etree._Element, Stats],
+    body: int = 0,
+    body_parts: list[etree._Element] | None = None,
 ) -> list[etree._Element]:
     """Small boxes that follow the article body inside a wrapper the climb takes in.
 
@@ -353,6 +357,12 @@ def _trailing_boxes(
         cst = stats.get(child)
         if cst is not None and 0 < cst.text < _TRAIL_BOX_SHARE * body:
             out.append(child)
+    if out:
+        # A box whose paragraphs are styled like the body's own is the body going on (a text-and-
+        # picture module).
+        styles = {p.get("class") for part in (body_parts or [node]) for p in part.iter("p") if p.get("class")}
+        if styles:
+            out = [b for b in out if not any(p.get("class") in styles for p in b.iter("p"))]
     return out
 
 
