@@ -18,7 +18,7 @@ shipped in the build count.
 Without a build (or without python3.13) it falls back to the source tree and the development venv, and
 says so.
 
-Usage: python benchmarks/coldstart.py [--runs 7] [--tracing active|off] [--importtime FUNCTION]
+Usage: python benchmarks/coldstart.py [--runs 11] [--tracing active|off] [--importtime FUNCTION]
 """
 
 from __future__ import annotations
@@ -337,7 +337,7 @@ def fmt(seconds: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--build-dir", type=Path, default=BUILD)
     parser.add_argument("--tracing", choices=("active", "off"), default="active")
     parser.add_argument("--only", choices=list(FUNCTIONS), help="measure one function (and the floor)")
