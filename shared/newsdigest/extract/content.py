@@ -131,6 +131,12 @@ def measure(root: etree._Element) -> dict[etree._Element, Stats]:
     """Per-element text statistics, children before parents (reverse document order)."""
     elements = [el for el in root.iter(etree.Element) if isinstance(el.tag, str)]
     stats: dict[etree._Element, Stats] = {el: Stats() for el in elements}
+    # Everything inside a link is link text, also when the link wraps blocks (a teaser card's
+    # headline and summary); otherwise removing part of a card leaves more link than text above it.
+    linked: set[etree._Element] = set()
+    for anchor in root.iter("a"):
+        if len(anchor):
+            linked.update(d for d in anchor.iterdescendants() if isinstance(d.tag, str))
     inline_own: dict[etree._Element, tuple[int, int]] = {}
     for el in reversed(elements):
         st = stats[el]
@@ -156,7 +162,7 @@ def measure(root: etree._Element) -> dict[etree._Element, Stats]:
                 c_own, c_punct = inline_own.get(child, (0, 0))
                 own += c_own
                 punct += c_punct
-        if el.tag == "a":
+        if el.tag == "a" or el in linked:
             links = text
         st.text = text
         st.links = links
