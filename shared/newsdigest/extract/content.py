@@ -398,7 +398,7 @@ def choose_blocks(root: etree._Element, stats: dict[etree._Element, Stats]) -> l
 
 
 _LEAD_TAGS = frozenset(["p", "h2", "h3", "div", "span", "section", "header"])
-_LEAD_MAX_ELEMENTS = 60
+_LEAD_MAX_ELEMENTS = 150
 _LEAD_MAX_CHARS = 800
 
 
