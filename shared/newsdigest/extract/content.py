@@ -442,7 +442,9 @@ def _lead_blocks(
         if is_marked_boilerplate(class_id(el)):
             continue
         text = " ".join("".join(el.itertext()).split())
-        if not _SENTENCE_END_STRICT.search(text) or _is_date_line(text):
+        # A deck right under the headline is often a line without a full stop.
+        deck = el.getprevious() is heading and el.tag in _HEADINGS
+        if not (deck or _SENTENCE_END_STRICT.search(text)) or _is_date_line(text):
             continue
         leads.append(el)
         taken.add(el)
