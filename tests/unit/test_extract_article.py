@@ -227,3 +227,27 @@ def test_small_box_after_the_last_paragraph_of_the_body_is_dropped() -> None:
     text = _extract(html).text
     assert "Wir sind froh, dass es endlich losgeht" in text
     assert "Lokalteil" not in text
+
+
+def test_box_of_short_linked_teasers_inside_the_body_is_skipped() -> None:
+    teasers = "".join(
+        f'<p><a href="/{i}">{kicker}</a> {line}</p>'
+        for i, (kicker, line) in enumerate(
+            [
+                ("Verkehr in der Stadt", "Neue Ampel am Markt, damit es weniger Unfälle gibt."),
+                ("Radwege im Umland", "Sperrung an der Uferstraße: Sie dauert bis Mai."),
+                ("Aus dem Stadtrat", "Haushalt für das kommende Jahr beschlossen, knapp."),
+                ("Kultur am Abend", "Das Stadttheater zeigt im Herbst drei neue Stücke."),
+                ("Sport in der Region", "Der Ruderclub feiert sein hundertjähriges Bestehen."),
+                ("Aus den Schulen", "Die Gesamtschule bekommt eine neue, größere Mensa."),
+            ]
+        )
+    )
+    html = _page().replace(
+        "<h2>Was Anwohner erwartet</h2>",
+        f"<div><h6>Auch interessant</h6>{teasers}</div><h2>Was Anwohner erwartet</h2>",
+    )
+    text = _extract(html).text
+    assert "Neue Ampel" not in text
+    assert "Haushalt für das kommende Jahr" not in text
+    assert "Umleitung über die Hauptstraße" in text

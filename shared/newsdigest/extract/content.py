@@ -511,13 +511,32 @@ def _skip(el: etree._Element, stats: dict[etree._Element, Stats], title_key: str
     density = st.links / st.text
     if tag in _LISTS or tag in {"div", "section", "table", "tr", "header"}:
         # Lists and boxes that are mostly links: menus, related stories, tag lists.
-        return _box_is_links(st)
+        return _box_is_links(st) or (density > 0.2 and tag not in {"table", "tr"} and _teaser_list(el, stats))
     if tag in {"p", "li", "dd", "td", "blockquote", "h2", "h3", "h4", "h5", "h6"}:
         return density > 0.65
     return False
 
 
 SKIP_TITLE = True
+_TEASER_MAX = 150
+_TEASER_MIN_ITEMS = 3
+
+
+def _teaser_list(el: etree._Element, stats: dict[etree._Element, Stats]) -> bool:
+    """A box of three or more short entries that each carry a link: headlines of other stories
+    with a kicker or a line of summary ("Mehr zum Thema", "Read next"). Running text has longer
+    paragraphs, and most of them hold no link at all."""
+    items = 0
+    for child in el:
+        cst = stats.get(child)
+        if cst is None or not cst.text or child.tag in _HEADINGS:
+            continue
+        if cst.links == 0 or cst.text > _TEASER_MAX:
+            return False
+        items += 1
+    return items >= _TEASER_MIN_ITEMS
+
+
 _KEY = re.compile(r"[\W_]+", re.UNICODE)
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 
