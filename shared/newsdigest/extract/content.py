@@ -106,6 +106,13 @@ _CREDIT_END = re.compile(
     r"\((?:Fotos?|Photos?|Bild|Bilder|Credits?|Image|Imagen|Fot\.)\s*:[^()]{1,80}\)$|"
     r"(?:^|[\s|/–-])(?:Fotos?|Photos?|Bild|Credits?|Fot\.)\s*:\s*[^.!?:]{1,60}$"
 )
+# ... or it starts with the figure's number or the picture's label ("Abbildung 3:", "Figure 2.",
+# "Titelbild:", "Illustration:").
+_CAPTION_START = re.compile(
+    r"^(?:Abbildung|Abb\.|Figure|Fig\.|Figura|Rysunek|Rys\.|Titelbild|Beitragsbild|Titelfoto|Aufmacherbild|"
+    r"Image illustrative|Illustration|Bildquelle|Bildnachweis|Fotonachweis|Fotocredit|Photo credit|"
+    r"Image credit)\s*\d*[a-z]?\s*[:.]\s"
+)
 _CAPTION_MAX = 300
 TRAIL_MAX = 80
 _LEAD_LABEL_MAX = 40
@@ -485,7 +492,7 @@ class _Writer:
             return  # a bare date line is metadata, kept in ``published``
         if text and len(text) < 200 and text.startswith(("©", "(c) ", "(C) ", "Copyright")):
             return  # picture credits and copyright notices
-        if text and len(text) < _CAPTION_MAX and _CREDIT_END.search(text):
+        if text and len(text) < _CAPTION_MAX and (_CREDIT_END.search(text) or _CAPTION_START.match(text)):
             return  # a picture caption
         if text:
             self.paras.append(_Para(text, self.heading_depth > 0))
