@@ -251,3 +251,19 @@ def test_box_of_short_linked_teasers_inside_the_body_is_skipped() -> None:
     assert "Neue Ampel" not in text
     assert "Haushalt für das kommende Jahr" not in text
     assert "Umleitung über die Hauptstraße" in text
+
+
+def test_accordion_marked_as_tab_list_keeps_its_paragraphs() -> None:
+    section = (
+        "Die Verwaltung hat dazu ein Gutachten in Auftrag gegeben, das die Tragfähigkeit der alten Pfeiler "
+        "prüft. Es kommt zu dem Schluss, dass zwei von ihnen ersetzt werden müssen, bevor der Neubau des "
+        "Überbaus beginnen kann, und empfiehlt, die Arbeiten in zwei Abschnitten auszuführen."
+    )
+    accordion = (
+        '<div class="panel-group" role="tablist"><div class="panel"><h2>Das Gutachten</h2>'
+        f'<div class="panel-collapse collapse" role="tabpanel"><p>{section}</p><p>{section}</p></div>'
+        "</div></div>"
+    )
+    text = _extract(_page(inside=accordion)).text
+    assert "Tragfähigkeit der alten Pfeiler" in text
+    assert BODY[0] in text

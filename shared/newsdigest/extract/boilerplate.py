@@ -73,6 +73,7 @@ _DROP_ROLES = frozenset(
         "tooltip",
     ]
 )
+_PANEL_ROLES = frozenset(["tablist", "tabpanel"])
 # Long words: matched anywhere inside class/id ("socialShareBar", "related-posts").
 _STRONG_SUBSTRINGS = (
     "cookie",
@@ -405,6 +406,10 @@ def _other_stories(value: str) -> bool:
 
 def _doomed(el: etree._Element, text: int, links: int, para: int, page_text: int) -> bool:
     role = (el.get("role") or "").lower()
+    if role in _PANEL_ROLES and text >= 400 and para >= 0.6 * text:
+        # Accordions are marked up as tab lists (Bootstrap's panel groups): a real tab strip holds
+        # short labels, one whose panels hold paragraphs holds the article's sections.
+        return False
     if el.tag in _FURNITURE_TAGS or role in _DROP_ROLES or is_hidden(el):
         # Unclosed banners swallow the page and some pages start hidden until a script reveals them:
         # a box holding most of the page's text is not furniture.
