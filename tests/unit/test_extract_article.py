@@ -267,3 +267,16 @@ def test_accordion_marked_as_tab_list_keeps_its_paragraphs() -> None:
     text = _extract(_page(inside=accordion)).text
     assert "Tragfähigkeit der alten Pfeiler" in text
     assert BODY[0] in text
+
+
+def test_table_wrapped_in_a_figure_is_kept_without_its_caption() -> None:
+    table = (
+        '<figure class="wp-block-table"><table><tr><th>Abschnitt</th><th>Beginn der Arbeiten</th></tr>'
+        "<tr><td>Nordrampe und Widerlager</td><td>März, nach dem Ende der Frostperiode</td></tr>"
+        "<tr><td>Mittelteil über dem Fluss</td><td>Juni, wenn der Pegel niedrig ist</td></tr></table>"
+        "<figcaption>Zeitplan der Bauabschnitte</figcaption></figure>"
+    )
+    html = _page().replace("<h2>Was Anwohner erwartet</h2>", f"{table}<h2>Was Anwohner erwartet</h2>")
+    text = _extract(html).text
+    assert "Nordrampe und Widerlager" in text
+    assert "Zeitplan der Bauabschnitte" not in text

@@ -378,7 +378,29 @@ def protected_elements(
 
 def strip_furniture_tags(root: etree._Element) -> None:
     """Remove script/style/nav/... subtrees (C-level, keeps the text that follows each one)."""
+    _unwrap_text_figures(root)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+
+
+_FIGURE_TEXT_MIN = 1000
+
+
+def _unwrap_text_figures(root: etree._Element) -> None:
+    """Turn figures that hold text rather than a picture into plain boxes.
+
+    Themes wrap data tables and code listings in ``<figure>`` (WordPress's table block), and an
+    unclosed figure can swallow the body paragraphs after it; only the caption is furniture then.
+    """
+    for fig in list(root.iter("figure")):
+        holds_text = fig.find(".//table") is not None or fig.find(".//pre") is not None
+        if not holds_text and fig.find(".//p") is not None:
+            holds_text = (
+                any(True for _ in fig.iter("h2", "h3", "h4"))
+                and sum(len(p.xpath("string()")) for p in fig.iter("p")) >= _FIGURE_TEXT_MIN
+            )
+        if holds_text:
+            etree.strip_elements(fig, "figcaption", with_tail=False)
+            fig.tag = "div"
 
 
 # Boxes about the writer ("author-box", "authorInfo", "contributor-bio", "about-the-author"): however
