@@ -280,3 +280,29 @@ def test_table_wrapped_in_a_figure_is_kept_without_its_caption() -> None:
     text = _extract(html).text
     assert "Nordrampe und Widerlager" in text
     assert "Zeitplan der Bauabschnitte" not in text
+
+
+def test_body_continuing_in_a_sibling_box_with_a_read_also_card_is_kept() -> None:
+    more = (
+        "Der Stadtrat will die Bürger im Sommer in einer Versammlung über den Zeitplan der Arbeiten "
+        'informieren, sagte eine <a href="/rat">Sprecherin der Verwaltung</a> am Dienstag.'
+    )
+    card = (
+        '<div class="card"><div class="label">Lesen Sie auch</div><h4><a href="/x">Neue Ampel am Markt '
+        'soll den Verkehr beruhigen und Unfälle vermeiden</a></h4><h4><a href="/y">Radweg an der Uferstraße '
+        'bleibt bis zum Mai gesperrt, die Umleitung ist ausgeschildert</a></h4><h4><a href="/z">Stadttheater '
+        'zeigt im Herbst drei neue Stücke für Kinder und Erwachsene</a></h4>'
+        '<a href="/x">Weiterlesen</a></div>'
+    )
+    paragraphs = "".join(f"<p>{p}</p><p>{p.replace('Stadt', 'Gemeinde')}</p>" for p in BODY)
+    html = f"""<html><head><title>Brücke wird erneuert</title></head><body>
+<h1>Brücke wird erneuert</h1>
+<div class="wrap"><div class="part">{paragraphs}</div>
+<div class="part2"><p>{more}</p><p>{more.replace("Sommer", "Herbst")}</p>
+<p>{more.replace("Sommer", "Mai")}</p><p>{more.replace("Sommer", "Juni")}</p>{card}
+<p>Zuletzt war die Brücke im Jahr 1998 saniert worden, damals für rund zwölf Millionen Mark.</p></div></div>
+</body></html>"""
+    text = _extract(html).text
+    assert BODY[0] in text
+    assert "Versammlung über den Zeitplan" in text
+    assert "Neue Ampel" not in text

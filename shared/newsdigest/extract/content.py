@@ -265,11 +265,23 @@ def _is_article_like(el: etree._Element, stats: dict[etree._Element, Stats], thr
     if is_marked_boilerplate(class_id(el)):
         return False
     density = link_density(st)
-    if st.score >= threshold and density < 0.35:
+    if st.score >= threshold and (density < 0.35 or _density_without_link_boxes(el, stats) < 0.35):
         return True
     if el.tag == "p" or (el.tag in {"div", "section"} and st.own >= st.text * 0.8):
         return (st.own > 80 and density < 0.25) or (st.own > 0 and density == 0 and st.punct > 0)
     return False
+
+
+def _density_without_link_boxes(el: etree._Element, stats: dict[etree._Element, Stats]) -> float:
+    """Link density of what the writer will keep of ``el``: a "read also" card inside the next
+    stretch of body text does not make that text a link list."""
+    text, links = stats[el].text, stats[el].links
+    for child in el:
+        cst = stats.get(child)
+        if cst is not None and child.tag not in _PARA_TAGS and _box_is_links(cst):
+            text -= cst.text
+            links -= cst.links
+    return links / text if text > 0 else 1.0
 
 
 def _box_is_links(st: Stats) -> bool:
