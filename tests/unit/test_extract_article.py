@@ -306,3 +306,19 @@ def test_body_continuing_in_a_sibling_box_with_a_read_also_card_is_kept() -> Non
     assert BODY[0] in text
     assert "Versammlung über den Zeitplan" in text
     assert "Neue Ampel" not in text
+
+
+def test_list_closing_the_text_is_kept_but_not_a_list_of_rating_labels() -> None:
+    points = (
+        "<h2>Das Wichtigste in Kürze</h2><ul><li>Baubeginn im Frühjahr nach dem Ende der Frostperiode</li>"
+        "<li>Umleitung über die Hauptstraße während der gesamten Bauzeit</li>"
+        "<li>Kosten von 40 Millionen Euro für Land und Stadt</li></ul>"
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY)
+    html = f"""<html><head><title>Brücke wird erneuert</title></head><body>
+<h1>Brücke wird erneuert</h1><div class="text">{paragraphs}{points}</div></body></html>"""
+    text = _extract(html).text
+    assert "Baubeginn im Frühjahr nach dem Ende der Frostperiode" in text
+    stars = "<ul><li>1 Stern</li><li>2 Sterne</li><li>3 Sterne</li><li>4 Sterne</li></ul>"
+    text = _extract(html.replace(points, stars)).text
+    assert "Sterne" not in text

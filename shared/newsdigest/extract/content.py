@@ -89,6 +89,9 @@ _TEXT_UNITS = frozenset(
 _PARA_TAGS = frozenset(["p", "pre", "blockquote", "li", "dd", "td", "h2", "h3", "h4", "h5", "h6"])
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _LISTS = frozenset({"ul", "ol", "dl"})
+_ITEMS = frozenset({"li", "dd", "dt", "td", "th"})
+_CLOSING_LIST_MIN = 3
+_CLOSING_ITEM_MIN = 30
 _PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
 # Sentences end in punctuation, closing quotes, or (in informal text) an emoji or emoticon.
 _SENTENCE_END_STRICT = re.compile(
@@ -477,6 +480,7 @@ def _lead_blocks(
 class _Para:
     text: str
     heading: bool
+    item: bool = False  # a list item or table cell
 
 
 class _Writer:
@@ -486,6 +490,7 @@ class _Writer:
         self.parts: list[str] = []
         self.paras: list[_Para] = []
         self.heading_depth = 0
+        self.item_depth = 0
 
     def add(self, text: str | None) -> None:
         if text:
@@ -507,7 +512,7 @@ class _Writer:
         if text and len(text) < _CAPTION_MAX and (_CREDIT_END.search(text) or _CAPTION_START.match(text)):
             return  # a picture caption
         if text:
-            self.paras.append(_Para(text, self.heading_depth > 0))
+            self.paras.append(_Para(text, self.heading_depth > 0, self.item_depth > 0))
 
     def drop_dangling_heading(self) -> None:
         # A heading whose box was skipped ("Related articles", "Mehr zum Thema:") is furniture too.
@@ -589,6 +594,8 @@ def linearise(
                     writer.flush()
                     if tag in _HEADINGS:
                         writer.heading_depth -= 1
+                    elif tag in _ITEMS:
+                        writer.item_depth -= 1
                 if el is not block:
                     writer.add(el.tail)
                 continue
@@ -612,6 +619,8 @@ def linearise(
                 writer.flush()
                 if tag in _HEADINGS:
                     writer.heading_depth += 1
+                elif tag in _ITEMS:
+                    writer.item_depth += 1
             elif tag == "br":
                 writer.add("\n")
             writer.add(el.text)
@@ -623,12 +632,23 @@ def linearise(
         writer.paras.pop()
     # Short unpunctuated lines trailing the text are calls to action and box labels
     # ("Kommentar schreiben", "Lade weitere Inhalte"), not the story's last words.
+    # A list that closes the text (sources, further reading) is made of such lines too; rating
+    # stars, share buttons and signature lists are lists of a word or two.
+    items = 0
+    while (
+        items < len(writer.paras)
+        and writer.paras[-1 - items].item
+        and len(writer.paras[-1 - items].text) >= _CLOSING_ITEM_MIN
+    ):
+        items += 1
     while (
         len(writer.paras) > 1
+        and items < _CLOSING_LIST_MIN
         and len(writer.paras[-1].text) < TRAIL_MAX
         and not _SENTENCE_END_STRICT.search(writer.paras[-1].text)
     ):
         writer.paras.pop()
+        items = max(0, items - 1)
     # Likewise a short label line above the first paragraph is a kicker or section name ("Promis",
     # "Anzeige"); headings are kept, they may be the text's own.
     for _ in range(2):
