@@ -322,3 +322,18 @@ def test_list_closing_the_text_is_kept_but_not_a_list_of_rating_labels() -> None
     stars = "<ul><li>1 Stern</li><li>2 Sterne</li><li>3 Sterne</li><li>4 Sterne</li></ul>"
     text = _extract(html.replace(points, stars)).text
     assert "Sterne" not in text
+
+
+def test_only_the_story_under_the_page_headline_is_kept_when_more_stories_follow() -> None:
+    def story(headline: str, word: str) -> str:
+        paragraphs = "".join(f"<p>{p.replace('Brücke', word)}</p>" for p in BODY)
+        return f"<article><header><h2>{headline}</h2></header><div>{paragraphs * 3}</div></article>"
+
+    html = f"""<html><head><title>Brücke wird erneuert | Stadtanzeiger</title></head><body>
+<main><div class="list">{story("Brücke wird erneuert", "Brücke")}
+{story("Neue Schule für den Norden", "Schule")}
+{story("Markt zieht um", "Markthalle")}</div></main></body></html>"""
+    text = _extract(html).text
+    assert BODY[0] in text
+    assert "Schule" not in text
+    assert "Markthalle" not in text

@@ -133,6 +133,9 @@ class Stats:
     para: int = 0  # characters in paragraph-like blocks (p, li, quote, ...) that are not link lists
 
 
+_NO_STATS = Stats()
+
+
 def _len(text: str | None) -> int:
     return len(text.strip()) if text else 0
 
@@ -394,7 +397,9 @@ def _trailing_boxes(
     return out
 
 
-def choose_blocks(root: etree._Element, stats: dict[etree._Element, Stats]) -> list[etree._Element]:
+def choose_blocks(
+    root: etree._Element, stats: dict[etree._Element, Stats], title: str | None = None
+) -> list[etree._Element]:
     """The main container plus siblings that continue the same text, in document order."""
     best = score_candidates(root, stats)
     if best is None:
@@ -416,7 +421,39 @@ def choose_blocks(root: etree._Element, stats: dict[etree._Element, Stats]) -> l
             continue
         if sibling is best or _is_article_like(sibling, stats, threshold):
             chosen.append(sibling)
+    story = _headlined_story(chosen, stats, title)
+    if story is not None:
+        chosen = [story]
     return _lead_blocks(root, chosen, stats) + chosen
+
+
+_STORY_MIN = 1000
+
+
+def _headlined_story(
+    chosen: list[etree._Element], stats: dict[etree._Element, Stats], title: str | None
+) -> etree._Element | None:
+    """The one story under the page's headline when the container holds several full stories.
+
+    Pages that load the next article as the reader scrolls serve several complete ``<article>``
+    elements one after the other; only the one headed by the page's own title is this page's story.
+    """
+    if not title:
+        return None
+    key = normalise_key(title)
+    stories = [
+        a for block in chosen for a in block.iter("article") if stats.get(a, _NO_STATS).text >= _STORY_MIN
+    ]
+    top = set(stories)
+    stories = [a for a in stories if not any(anc in top for anc in a.iterancestors())]
+    if len(stories) < 2:
+        return None
+    headed = []
+    for story in stories:
+        heading = next(story.iter("h1", "h2"), None)
+        if heading is not None and normalise_key(" ".join("".join(heading.itertext()).split())) == key:
+            headed.append(story)
+    return headed[0] if len(headed) == 1 else None
 
 
 _LEAD_TAGS = frozenset(["p", "h2", "h3", "div", "span", "section", "header"])
