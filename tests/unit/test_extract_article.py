@@ -337,3 +337,15 @@ def test_only_the_story_under_the_page_headline_is_kept_when_more_stories_follow
     assert BODY[0] in text
     assert "Schule" not in text
     assert "Markthalle" not in text
+
+
+def test_php_error_messages_printed_into_the_page_are_dropped() -> None:
+    error = (
+        "Deprecated: preg_replace(): The /e modifier is deprecated, use preg_replace_callback instead in "
+        "/www/htdocs/site/wp-includes/formatting.php on line 82<br>"
+    )
+    html = _page().replace("<h1>Brücke wird erneuert</h1>", f"<h1>Brücke wird erneuert</h1><p>{error}</p>")
+    html = html.replace(f"<p>{BODY[1]}</p>", f"<p>{error}{BODY[1]}</p>")
+    text = _extract(html).text
+    assert "preg_replace" not in text
+    assert BODY[1] in text

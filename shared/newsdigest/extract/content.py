@@ -117,6 +117,11 @@ _CAPTION_START = re.compile(
     r"Image credit)\s*\d*[a-z]?\s*[:.]\s"
 )
 _CAPTION_MAX = 300
+# Error messages a broken PHP site prints into its own pages ("Warning: ... in /www/.../x.php on line 82").
+_SERVER_ERROR = re.compile(
+    r"^(?:PHP )?(?:Warning|Deprecated|Notice|Strict Standards|(?:Catchable )?[Ff]atal error|Parse error)"
+    r": .{1,600}? in \S+ on line \d+"
+)
 TRAIL_MAX = 80
 _LEAD_LABEL_MAX = 40
 
@@ -541,6 +546,8 @@ class _Writer:
         if _INVISIBLE.search(raw):
             raw = _INVISIBLE.sub("", raw)
         lines = [_WS.sub(" ", line).strip() for line in raw.split("\n")]
+        if " on line " in raw:
+            lines = [line for line in lines if not _SERVER_ERROR.match(line)]
         text = "\n".join(line for line in lines if line)
         if text and len(text) < 40 and _is_date_line(text):
             return  # a bare date line is metadata, kept in ``published``
