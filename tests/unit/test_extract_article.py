@@ -349,3 +349,22 @@ def test_php_error_messages_printed_into_the_page_are_dropped() -> None:
     text = _extract(html).text
     assert "preg_replace" not in text
     assert BODY[1] in text
+
+
+def test_jsonld_article_body_written_in_markdown_is_unmarked() -> None:
+    body = "\n\n".join(
+        [
+            f"**{BODY[0]}**",
+            "[#image: /photos/61979e4b]|||Die alte Brücke im Winter",
+            "+++group-2",
+            "### Was Anwohner erwartet",
+            BODY[1].replace("umgeleitet", "[umgeleitet](https://example.org/umleitung)"),
+            *BODY[2:],
+        ]
+    )
+    data = {"@type": "NewsArticle", "headline": "Brücke", "articleBody": body}
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head>'
+        '<body><div id="app"><a href="/">Start</a></div></body></html>'
+    )
+    assert _extract(html).text.split("\n\n") == [BODY[0], "Was Anwohner erwartet", *BODY[1:]]

@@ -214,7 +214,23 @@ def _visible_date(body: etree._Element, headings: list[str]) -> str | None:
 def _jsonld_paragraphs(body: str) -> list[str]:
     body = html_lib.unescape(_TAG.sub("\n", body)) if "<" in body else html_lib.unescape(body)
     paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\r\n|\n", body)]
+    if any(p.startswith(("[#", "+++", "#", "**")) for p in paras):
+        paras = [_unmark(p) for p in paras if not _MD_EMBED.match(p)]
     return [p for p in paras if p]
+
+
+# Some CMSs write ``articleBody`` in their Markdown source: embed directives for pictures and
+# other stories ("[#image: /photos/1]|||caption", "+++group"), headings, emphasis and links.
+_MD_EMBED = re.compile(r"^(?:\[#\w+:[^\]]*\]|\+{3})")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_MD_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_MD_LINK = re.compile(r"\[([^\]\[]+)\]\((?:https?:|/)[^)\s]*\)")
+
+
+def _unmark(para: str) -> str:
+    para = _MD_HEADING.sub("", para)
+    para = _MD_LINK.sub(r"\1", para)
+    return _MD_EMPHASIS.sub(r"\1", para)
 
 
 def _merge_jsonld_body(paragraphs: list[str], jl: JsonLdInfo) -> list[str]:
