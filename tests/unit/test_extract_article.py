@@ -368,3 +368,13 @@ def test_jsonld_article_body_written_in_markdown_is_unmarked() -> None:
         '<body><div id="app"><a href="/">Start</a></div></body></html>'
     )
     assert _extract(html).text.split("\n\n") == [BODY[0], "Was Anwohner erwartet", *BODY[1:]]
+
+
+def test_paragraph_wrapped_in_its_own_box_keeps_its_links() -> None:
+    linked = (
+        'Die <a href="/verkehr/umleitung">Umleitung über die Hauptstraße</a> gilt ab Anfang März, '
+        "teilte die Verwaltung mit; Busse halten dann an Ersatzhaltestellen."
+    )
+    html = _page().replace(f"<p>{BODY[2]}</p>", f'<div class="module"><p>{linked}</p></div><p>{BODY[2]}</p>')
+    text = _extract(html).text
+    assert "Die Umleitung über die Hauptstraße gilt ab Anfang März," in text

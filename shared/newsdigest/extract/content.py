@@ -578,11 +578,20 @@ def _skip(el: etree._Element, stats: dict[etree._Element, Stats], title_key: str
         return False
     density = st.links / st.text
     if tag in _LISTS or tag in {"div", "section", "table", "tr", "header"}:
+        if tag == "div" and density <= 0.5 and _wraps_one_paragraph(el, st):
+            return False  # a text module around a paragraph with a few links in it
         # Lists and boxes that are mostly links: menus, related stories, tag lists.
         return _box_is_links(st) or (density > 0.2 and tag not in {"table", "tr"} and _teaser_list(el, stats))
     if tag in {"p", "li", "dd", "td", "blockquote", "h2", "h3", "h4", "h5", "h6"}:
         return density > 0.65
     return False
+
+
+def _wraps_one_paragraph(el: etree._Element, st: Stats) -> bool:
+    children = [c for c in el if isinstance(c.tag, str)]
+    if len(children) != 1 or children[0].tag != "p" or st.para < 0.9 * st.text:
+        return False
+    return bool(_SENTENCE_END_STRICT.search("".join(children[0].itertext())))
 
 
 SKIP_TITLE = True
