@@ -378,3 +378,20 @@ def test_paragraph_wrapped_in_its_own_box_keeps_its_links() -> None:
     html = _page().replace(f"<p>{BODY[2]}</p>", f'<div class="module"><p>{linked}</p></div><p>{BODY[2]}</p>')
     text = _extract(html).text
     assert "Die Umleitung über die Hauptstraße gilt ab Anfang März," in text
+
+
+def test_teaser_tiles_marked_up_as_articles_are_skipped() -> None:
+    tiles = "".join(
+        f'<article class="tile"><a href="/{i}"><span>{headline}</span><span>Köln</span></a></article>'
+        for i, headline in enumerate(
+            [
+                "Sturm-Sorge beim Fußballclub: Offensive schießt keine Tore",
+                "Großdemo in der Innenstadt: Versammlungen friedlich abgelaufen",
+                "Heute wird ein riesiger Ansturm auf den Weihnachtsmarkt erwartet",
+            ]
+        )
+    )
+    html = _page().replace("<h2>Was Anwohner erwartet</h2>", f"{tiles}<h2>Was Anwohner erwartet</h2>")
+    text = _extract(html).text
+    assert BODY[0] in text
+    assert "Offensive schießt keine Tore" not in text

@@ -577,7 +577,7 @@ def _skip(el: etree._Element, stats: dict[etree._Element, Stats], title_key: str
     if st.text == 0:
         return False
     density = st.links / st.text
-    if tag in _LISTS or tag in {"div", "section", "table", "tr", "header"}:
+    if tag in _LISTS or tag in {"div", "section", "article", "table", "tr", "header"}:
         if tag == "div" and density <= 0.5 and _wraps_one_paragraph(el, st):
             return False  # a text module around a paragraph with a few links in it
         # Lists and boxes that are mostly links: menus, related stories, tag lists.
