@@ -395,3 +395,18 @@ def test_teaser_tiles_marked_up_as_articles_are_skipped() -> None:
     text = _extract(html).text
     assert BODY[0] in text
     assert "Offensive schießt keine Tore" not in text
+
+
+def test_closing_follow_us_line_is_dropped_but_a_quoted_post_is_not() -> None:
+    follow = (
+        '<p>Folgen Sie uns auf <a href="https://www.instagram.com/stadtanzeiger/">Instagram</a> und '
+        '<a href="https://twitter.com/stadtanzeiger">Twitter</a>, dort gibt es alle Neuigkeiten.</p>'
+    )
+    text = _extract(_page(inside=follow)).text
+    assert "Folgen Sie uns" not in text
+    assert "Wir sind froh, dass es endlich losgeht" in text
+    quoted = (
+        '<p>Der Bürgermeister <a href="https://twitter.com/buergermeister/status/123">schrieb am Abend</a>, '
+        "die Stadt habe lange genug gewartet.</p>"
+    )
+    assert "schrieb am Abend" in _extract(_page(inside=quoted)).text

@@ -92,6 +92,13 @@ _LISTS = frozenset({"ul", "ol", "dl"})
 _ITEMS = frozenset({"li", "dd", "dt", "td", "th"})
 _CLOSING_LIST_MIN = 3
 _CLOSING_ITEM_MIN = 30
+# A profile page on a social network (one path segment), not a post that the story quotes.
+_PROFILE_LINK = re.compile(
+    r"https?://(?:www\.|[a-z]{2}\.)?(?:twitter|x|facebook|instagram|tiktok|linkedin|pinterest|threads)\.(?:com|net)"
+    r"/@?[\w.\-]+/?(?:\?[^#]*)?$",
+    re.I,
+)
+_FOLLOW_MAX = 250
 _PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
 # Sentences end in punctuation, closing quotes, or (in informal text) an emoji or emoticon.
 _SENTENCE_END_STRICT = re.compile(
@@ -523,6 +530,7 @@ class _Para:
     text: str
     heading: bool
     item: bool = False  # a list item or table cell
+    follow: bool = False  # links to a social-network profile
 
 
 class _Writer:
@@ -533,6 +541,7 @@ class _Writer:
         self.paras: list[_Para] = []
         self.heading_depth = 0
         self.item_depth = 0
+        self.follow = False
 
     def add(self, text: str | None) -> None:
         if text:
@@ -543,6 +552,7 @@ class _Writer:
             return
         raw = "".join(self.parts)
         self.parts.clear()
+        follow, self.follow = self.follow, False
         if _INVISIBLE.search(raw):
             raw = _INVISIBLE.sub("", raw)
         lines = [_WS.sub(" ", line).strip() for line in raw.split("\n")]
@@ -556,7 +566,7 @@ class _Writer:
         if text and len(text) < _CAPTION_MAX and (_CREDIT_END.search(text) or _CAPTION_START.match(text)):
             return  # a picture caption
         if text:
-            self.paras.append(_Para(text, self.heading_depth > 0, self.item_depth > 0))
+            self.paras.append(_Para(text, self.heading_depth > 0, self.item_depth > 0, follow))
 
     def drop_dangling_heading(self) -> None:
         # A heading whose box was skipped ("Related articles", "Mehr zum Thema:") is furniture too.
@@ -676,6 +686,8 @@ def linearise(
                     writer.item_depth += 1
             elif tag == "br":
                 writer.add("\n")
+            elif tag == "a" and _PROFILE_LINK.match(el.get("href") or ""):
+                writer.follow = True
             writer.add(el.text)
             stack.append((el, True))
             stack.extend((child, False) for child in reversed(el))
@@ -702,6 +714,9 @@ def linearise(
     ):
         writer.paras.pop()
         items = max(0, items - 1)
+    # A closing line that links to the outlet's social-network profiles is a "follow us" call.
+    while len(writer.paras) > 1 and writer.paras[-1].follow and len(writer.paras[-1].text) < _FOLLOW_MAX:
+        writer.paras.pop()
     # Likewise a short label line above the first paragraph is a kicker or section name ("Promis",
     # "Anzeige"); headings are kept, they may be the text's own.
     for _ in range(2):
