@@ -291,7 +291,7 @@ def test_body_continuing_in_a_sibling_box_with_a_read_also_card_is_kept() -> Non
         '<div class="card"><div class="label">Lesen Sie auch</div><h4><a href="/x">Neue Ampel am Markt '
         'soll den Verkehr beruhigen und Unfälle vermeiden</a></h4><h4><a href="/y">Radweg an der Uferstraße '
         'bleibt bis zum Mai gesperrt, die Umleitung ist ausgeschildert</a></h4><h4><a href="/z">Stadttheater '
-        'zeigt im Herbst drei neue Stücke für Kinder und Erwachsene</a></h4>'
+        "zeigt im Herbst drei neue Stücke für Kinder und Erwachsene</a></h4>"
         '<a href="/x">Weiterlesen</a></div>'
     )
     paragraphs = "".join(f"<p>{p}</p><p>{p.replace('Stadt', 'Gemeinde')}</p>" for p in BODY)
@@ -410,3 +410,13 @@ def test_closing_follow_us_line_is_dropped_but_a_quoted_post_is_not() -> None:
         "die Stadt habe lange genug gewartet.</p>"
     )
     assert "schrieb am Abend" in _extract(_page(inside=quoted)).text
+
+
+def test_closing_subscribe_line_is_dropped() -> None:
+    call = (
+        "<p>Ihnen hat der Artikel gefallen? Dann abonnieren Sie unseren "
+        '<a href="/newsletter/anmeldung">Newsletter</a>!</p>'
+    )
+    text = _extract(_page(inside=call)).text
+    assert "abonnieren" not in text
+    assert "Wir sind froh, dass es endlich losgeht" in text

@@ -98,7 +98,13 @@ _PROFILE_LINK = re.compile(
     r"/@?[\w.\-]+/?(?:\?[^#]*)?$",
     re.I,
 )
+# ... or to the outlet's subscription, newsletter or registration pages.
+_SIGNUP_LINK = re.compile(
+    r"subscri|suscri|newsletter|/abo(?:nnement)?(?:[/?.-]|$)|abonn|signup|sign-up|/register|/registrier|prenumerat",
+    re.I,
+)
 _FOLLOW_MAX = 250
+
 _PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
 # Sentences end in punctuation, closing quotes, or (in informal text) an emoji or emoticon.
 _SENTENCE_END_STRICT = re.compile(
@@ -530,7 +536,7 @@ class _Para:
     text: str
     heading: bool
     item: bool = False  # a list item or table cell
-    follow: bool = False  # links to a social-network profile
+    follow: bool = False  # links to a social-network profile or a subscription page
 
 
 class _Writer:
@@ -686,7 +692,7 @@ def linearise(
                     writer.item_depth += 1
             elif tag == "br":
                 writer.add("\n")
-            elif tag == "a" and _PROFILE_LINK.match(el.get("href") or ""):
+            elif tag == "a" and _is_follow_link(el.get("href")):
                 writer.follow = True
             writer.add(el.text)
             stack.append((el, True))
@@ -714,7 +720,8 @@ def linearise(
     ):
         writer.paras.pop()
         items = max(0, items - 1)
-    # A closing line that links to the outlet's social-network profiles is a "follow us" call.
+    # A closing line that links to the outlet's social-network profiles or subscription pages is a
+    # "follow us" or "subscribe" call.
     while len(writer.paras) > 1 and writer.paras[-1].follow and len(writer.paras[-1].text) < _FOLLOW_MAX:
         writer.paras.pop()
     # Likewise a short label line above the first paragraph is a kicker or section name ("Promis",
@@ -729,6 +736,10 @@ def linearise(
         ):
             writer.paras.pop(0)
     return _dedupe([p.text for p in writer.paras])
+
+
+def _is_follow_link(href: str | None) -> bool:
+    return bool(href) and bool(_PROFILE_LINK.match(href or "") or _SIGNUP_LINK.search(href or ""))
 
 
 def _is_box_label(para: _Para) -> bool:
