@@ -420,3 +420,15 @@ def test_closing_subscribe_line_is_dropped() -> None:
     text = _extract(_page(inside=call)).text
     assert "abonnieren" not in text
     assert "Wir sind froh, dass es endlich losgeht" in text
+
+
+def test_overlay_layers_are_dropped_even_when_they_hold_paragraphs() -> None:
+    policy = (
+        "Diese Datenschutzerklärung beschreibt, welche Daten wir von unseren Besuchern erheben, wie wir "
+        "sie speichern und schützen und wofür wir sie verwenden; Sie können ihr jederzeit widersprechen."
+    )
+    paragraphs = f"<p>{policy}</p>" * 3
+    layer = f'<div class="dialog" id="privacy"><h2>Datenschutz</h2>{paragraphs}</div>'
+    text = _extract(_page(after=layer)).text
+    assert "Datenschutzerklärung" not in text
+    assert BODY[0] in text

@@ -215,6 +215,7 @@ _STRONG_TOKENS = frozenset(
         "cta",
         "respond",
         "legend",
+        "dialog",
     ]
 )
 _STRONG_RE = re.compile("|".join(re.escape(w) for w in _STRONG_SUBSTRINGS))
@@ -250,6 +251,9 @@ _ALWAYS_FURNITURE = (
     "taboola",
     "breadcrumb",
 )
+# Layers a script opens over the page (privacy notices, sign-up and login forms); the article itself
+# is protected by its headline and markers.
+_OVERLAYS = frozenset(["modal", "popup", "dialog", "overlay"])
 _INLINE = frozenset(
     ["a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q", "code"]
 )
@@ -416,6 +420,8 @@ _AUTHOR_BOX = re.compile(
 def _always_furniture(value: str) -> bool:
     low = value.lower()
     if any(word in low for word in _ALWAYS_FURNITURE) or _reader_comments(low):
+        return True
+    if any(tok in _OVERLAYS for tok in tokens(value)):
         return True
     return bool(_AUTHOR_BOX.search(low))
 
