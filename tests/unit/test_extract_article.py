@@ -432,3 +432,21 @@ def test_overlay_layers_are_dropped_even_when_they_hold_paragraphs() -> None:
     text = _extract(_page(after=layer)).text
     assert "Datenschutzerklärung" not in text
     assert BODY[0] in text
+
+
+def test_reader_thread_named_forum_is_dropped_however_long() -> None:
+    post = (
+        "Ich sehe das ganz anders als der Autor, denn die Brücke hätte man schon vor zehn Jahren "
+        "erneuern müssen, und die Stadt hat das Geld lieber für andere Projekte ausgegeben."
+    )
+    thread = (
+        '<ul class="forum">'
+        + "".join(
+            f'<li><div class="forum-top">Leser {i}</div><div class="forum-texte"><p>{post}</p></div></li>'
+            for i in range(3)
+        )
+        + "</ul>"
+    )
+    text = _extract(_page(after=thread)).text
+    assert "Ich sehe das ganz anders" not in text
+    assert BODY[-1] in text

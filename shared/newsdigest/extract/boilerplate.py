@@ -189,6 +189,8 @@ _STRONG_TOKENS = frozenset(
     [
         "nav",
         "menu",
+        "forum",
+        "forums",
         "ad",
         "ads",
         "adv",
@@ -260,6 +262,7 @@ _INLINE = frozenset(
 _CARD_BLOCKS = frozenset(["p", "div", "h2", "h3", "h4", "h5", "h6", "ul", "section"])
 # Boxes of other stories: removed even when large, but never when they hold most of the page
 # (scripts toggle "related" state classes on real article wrappers too).
+_THREADS = frozenset(["forum", "forums"])
 _OTHER_STORIES = ("related", "recommend", "popular", "trending", "mostread", "most-read")
 # Positive hints for the containers of article text (scoring only).
 _POSITIVE = re.compile(
@@ -429,7 +432,11 @@ def _always_furniture(value: str) -> bool:
 @lru_cache(maxsize=4096)
 def _other_stories(value: str) -> bool:
     low = value.lower()
-    return any(word in low for word in _OTHER_STORIES)
+    if any(word in low for word in _OTHER_STORIES):
+        return True
+    # Reader threads ("forum", SPIP's "forum-texte") are written in paragraphs and can be long; on a
+    # discussion board's own page the thread holds most of the text and is kept.
+    return any(tok in _THREADS for tok in tokens(value))
 
 
 def _doomed(el: etree._Element, text: int, links: int, para: int, page_text: int) -> bool:
