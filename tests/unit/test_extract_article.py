@@ -450,3 +450,24 @@ def test_reader_thread_named_forum_is_dropped_however_long() -> None:
     text = _extract(_page(after=thread)).text
     assert "Ich sehe das ganz anders" not in text
     assert BODY[-1] in text
+
+
+def _link_list(*links: tuple[str, str]) -> str:
+    return "<ul>" + "".join(f'<li><a href="{href}">{title}</a></li>' for href, title in links) + "</ul>"
+
+
+def test_closing_list_of_sources_on_other_sites_is_kept_but_not_own_teasers() -> None:
+    sources = "<h2>Quellen</h2>" + _link_list(
+        ("https://www.umweltbundesamt.example/bericht", "Bericht des Umweltbundesamts zur Brückensanierung"),
+        ("https://verkehr.land.example/pm", "Pressemitteilung des Verkehrsministeriums vom Montag"),
+        ("https://www.bauamt.example/plan", "Bauzeitenplan der Brücke mit allen Umleitungen"),
+    )
+    teasers = _link_list(
+        ("https://www.stadtanzeiger.example/a", "Neue Ampel am Markt wird im Sommer aufgestellt"),
+        ("https://www.stadtanzeiger.example/b", "Radweg am Fluss bleibt bis zum Herbst gesperrt"),
+    )
+    text = _extract(_page(inside=sources)).text
+    assert "Bericht des Umweltbundesamts zur Brückensanierung" in text
+    assert "Pressemitteilung des Verkehrsministeriums vom Montag" in text
+    text = _extract(_page(inside=teasers)).text
+    assert "Neue Ampel am Markt" not in text

@@ -108,7 +108,7 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
         published = local_day
     stats = measure(body)
     prune(body, size_of(stats), lambda el: forget(el, stats))
-    paragraphs = linearise(choose_blocks(body, stats, title), stats, title)
+    paragraphs = linearise(choose_blocks(body, stats, title), stats, title, url)
     if sum(len(p) for p in paragraphs) < _MIN_ARTICLE_CHARS:
         fallback = baseline_paragraphs(body, stats)
         if sum(len(p) for p in fallback) > 2 * sum(len(p) for p in paragraphs):

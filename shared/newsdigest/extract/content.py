@@ -583,7 +583,13 @@ class _Writer:
             self.paras.pop()
 
 
-def _skip(el: etree._Element, stats: dict[etree._Element, Stats], title_key: str | None) -> bool:
+def _skip(
+    el: etree._Element,
+    stats: dict[etree._Element, Stats],
+    title_key: str | None,
+    site: str | None = None,
+    refs: dict[etree._Element, bool] | None = None,
+) -> bool:
     tag = el.tag
     st = stats.get(el)
     if st is None:
@@ -597,10 +603,62 @@ def _skip(el: etree._Element, stats: dict[etree._Element, Stats], title_key: str
         if tag == "div" and density <= 0.5 and _wraps_one_paragraph(el, st):
             return False  # a text module around a paragraph with a few links in it
         # Lists and boxes that are mostly links: menus, related stories, tag lists.
-        return _box_is_links(st) or (density > 0.2 and tag not in {"table", "tr"} and _teaser_list(el, stats))
+        links = _box_is_links(st) or (
+            density > 0.2 and tag not in {"table", "tr"} and _teaser_list(el, stats)
+        )
+        return links and not (site and tag in {"ul", "ol"} and _is_reference(el, site, refs))
     if tag in {"p", "li", "dd", "td", "blockquote", "h2", "h3", "h4", "h5", "h6"}:
+        if density > 0.65 and tag == "li" and site:
+            parent = el.getparent()
+            return parent is None or not _is_reference(parent, site, refs)
         return density > 0.65
     return False
+
+
+_HOST = re.compile(r"^https?://(?:www\.)?([^/:?#]+)", re.I)
+_REFERENCE_ITEM_MIN = 25
+
+
+_SECOND_LEVEL = frozenset(["co", "com", "org", "net", "gov", "ac", "or", "ne", "gv", "go"])
+
+
+def site_of(url: str | None) -> str | None:
+    """The name an outlet goes by in its host ('bbc' for www.bbc.co.uk and bbc.com alike): its
+    sister domains are its own pages too."""
+    match = _HOST.match(url or "")
+    if not match:
+        return None
+    labels = match.group(1).lower().split(".")
+    if len(labels) > 2 and labels[-2] in _SECOND_LEVEL:
+        labels.pop()
+    return labels[-2] if len(labels) > 1 else labels[0]
+
+
+def _is_reference(el: etree._Element, site: str, refs: dict[etree._Element, bool] | None) -> bool:
+    if refs is None:
+        return _reference_list(el, site)
+    found = refs.get(el)
+    if found is None:
+        found = refs[el] = _reference_list(el, site)
+    return found
+
+
+def _reference_list(el: etree._Element, site: str) -> bool:
+    """A list whose every entry is a full title linking to another site: the story's sources or
+    further reading. An outlet's menus and teasers link to its own pages, share buttons are a word."""
+    items = 0
+    for li in el:
+        if li.tag != "li":
+            continue
+        hosts = [site_of(a.get("href")) for a in li.iter("a")]
+        if not hosts or any(h is None or h == site for h in hosts):
+            return False
+        if len(" ".join("".join(li.itertext()).split())) < _REFERENCE_ITEM_MIN:
+            return False
+        if any(_is_follow_link(a.get("href")) for a in li.iter("a")):
+            return False
+        items += 1
+    return items >= 2
 
 
 def _wraps_one_paragraph(el: etree._Element, st: Stats) -> bool:
@@ -647,11 +705,16 @@ def normalise_key(text: str) -> str:
 
 
 def linearise(
-    blocks: list[etree._Element], stats: dict[etree._Element, Stats], title: str | None
+    blocks: list[etree._Element],
+    stats: dict[etree._Element, Stats],
+    title: str | None,
+    url: str | None = None,
 ) -> list[str]:
     """Paragraph texts of ``blocks`` in document order."""
     writer = _Writer()
     title_key = normalise_key(title) if title else None
+    site = site_of(url)
+    refs: dict[etree._Element, bool] = {}
     for block in blocks:
         writer.flush()
         stack: list[tuple[etree._Element, bool]] = [(block, False)]
@@ -677,7 +740,7 @@ def linearise(
                 writer.drop_dangling_heading()
                 writer.add(el.tail)
                 continue
-            if el is not block and _skip(el, stats, title_key):
+            if el is not block and _skip(el, stats, title_key, site, refs):
                 if tag in BLOCK_TAGS:
                     writer.flush()
                     if stats[el].text >= 50:
