@@ -422,6 +422,18 @@ def test_closing_subscribe_line_is_dropped() -> None:
     assert "Wir sind froh, dass es endlich losgeht" in text
 
 
+def test_closing_app_and_channel_lines_are_dropped() -> None:
+    calls = (
+        '<p>Laden Sie unsere App für <a href="https://apps.apple.com/de/app/stadtanzeiger/id1">iOS</a> '
+        'und <a href="https://play.google.com/store/apps/details?id=de.stadtanzeiger">Android</a>.</p>'
+        '<p>Folgen Sie uns auch auf <a href="https://t.me/stadtanzeiger">Telegram</a>.</p>'
+    )
+    text = _extract(_page(inside=calls)).text
+    assert "App" not in text
+    assert "Telegram" not in text
+    assert "Wir sind froh, dass es endlich losgeht" in text
+
+
 def test_overlay_layers_are_dropped_even_when_they_hold_paragraphs() -> None:
     policy = (
         "Diese Datenschutzerklärung beschreibt, welche Daten wir von unseren Besuchern erheben, wie wir "

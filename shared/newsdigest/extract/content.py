@@ -103,6 +103,12 @@ _SIGNUP_LINK = re.compile(
     r"subscri|suscri|newsletter|/abo(?:nnement)?(?:[/?.-]|$)|abonn|signup|sign-up|/register|/registrier|prenumerat",
     re.I,
 )
+# App-store pages and messenger or video channels: "download our app", "join our Telegram channel".
+_CHANNEL_LINK = re.compile(
+    r"https?://(?:(?:apps|itunes)\.apple\.com/|play\.google\.com/store/|t\.me/|(?:chat\.)?whatsapp\.com/|"
+    r"(?:www\.)?youtube\.com/(?:@|c/|channel/|user/))",
+    re.I,
+)
 _FOLLOW_MAX = 250
 
 _PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
@@ -802,7 +808,9 @@ def linearise(
 
 
 def _is_follow_link(href: str | None) -> bool:
-    return bool(href) and bool(_PROFILE_LINK.match(href or "") or _SIGNUP_LINK.search(href or ""))
+    return bool(href) and bool(
+        _PROFILE_LINK.match(href or "") or _SIGNUP_LINK.search(href or "") or _CHANNEL_LINK.match(href or "")
+    )
 
 
 def _is_box_label(para: _Para) -> bool:
