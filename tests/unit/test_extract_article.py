@@ -434,6 +434,19 @@ def test_closing_app_and_channel_lines_are_dropped() -> None:
     assert "Wir sind froh, dass es endlich losgeht" in text
 
 
+def test_sign_up_box_set_into_the_story_is_dropped() -> None:
+    box = (
+        '<div class="factbox"><h3>Unser Newsletter</h3>'
+        "<p>Verpassen Sie keine Nachricht mehr aus der Region.</p>"
+        '<p>Tragen Sie sich <a href="/newsletter/anmeldung">hier ein</a> und erhalten Sie jeden Morgen die '
+        "wichtigsten Meldungen des Tages, kostenlos und jederzeit kündbar.</p></div>"
+    )
+    after = "<p>Die Stadtwerke verlegen während der Bauarbeiten auch neue Leitungen unter der Fahrbahn.</p>"
+    text = _extract(_page(inside=box + after)).text
+    assert "Verpassen Sie keine Nachricht" not in text
+    assert "Wir sind froh, dass es endlich losgeht" in text
+
+
 def test_overlay_layers_are_dropped_even_when_they_hold_paragraphs() -> None:
     policy = (
         "Diese Datenschutzerklärung beschreibt, welche Daten wir von unseren Besuchern erheben, wie wir "

@@ -606,6 +606,8 @@ def _skip(
         return False
     density = st.links / st.text
     if tag in _LISTS or tag in {"div", "section", "article", "table", "tr", "header"}:
+        if tag in {"div", "section"} and st.links and st.text < _CALL_BOX_MAX and _calls_to_follow(el):
+            return True  # a sign-up box set into the story ("Get our newsletter", "Follow us")
         if tag == "div" and density <= 0.5 and _wraps_one_paragraph(el, st):
             return False  # a text module around a paragraph with a few links in it
         # Lists and boxes that are mostly links: menus, related stories, tag lists.
@@ -665,6 +667,14 @@ def _reference_list(el: etree._Element, site: str) -> bool:
             return False
         items += 1
     return items >= 2
+
+
+_CALL_BOX_MAX = 500
+
+
+def _calls_to_follow(el: etree._Element) -> bool:
+    hrefs = [a.get("href") for a in el.iter("a")]
+    return bool(hrefs) and all(_is_follow_link(h) for h in hrefs)
 
 
 def _wraps_one_paragraph(el: etree._Element, st: Stats) -> bool:
