@@ -447,6 +447,19 @@ def test_sign_up_box_set_into_the_story_is_dropped() -> None:
     assert "Wir sind froh, dass es endlich losgeht" in text
 
 
+def test_teaser_cards_under_an_empty_stretched_link_are_skipped() -> None:
+    cards = "".join(
+        f'<li><article class="card"><div class="text"><h3>{headline}</h3><p>Politik</p></div>'
+        f'<a class="links" href="/politik/{n}"></a></article></li>'
+        for n, headline in enumerate(
+            ["Neue Ampel am Markt wird im Sommer aufgestellt", "Radweg am Fluss bleibt gesperrt", "Rat tagt"]
+        )
+    )
+    text = _extract(_page(inside=f"<ul>{cards}</ul>")).text
+    assert "Neue Ampel am Markt" not in text
+    assert "Wir sind froh, dass es endlich losgeht" in text
+
+
 def test_overlay_layers_are_dropped_even_when_they_hold_paragraphs() -> None:
     policy = (
         "Diese Datenschutzerklärung beschreibt, welche Daten wir von unseren Besuchern erheben, wie wir "

@@ -160,6 +160,20 @@ class Stats:
 _NO_STATS = Stats()
 
 
+_CARD_MAX = 300
+
+
+def _stretched_card(anchor: etree._Element) -> etree._Element | None:
+    """The teaser card an empty link is laid over (a "stretched link" that makes the whole card
+    clickable): a short box with a headline of its own. The card's text is then link text."""
+    card = anchor.getparent()
+    if card is None or card.tag in _PARA_TAGS or card.tag in _HEADINGS:
+        return None
+    if next(card.iter("h2", "h3", "h4", "h5"), None) is None:
+        return None
+    return card if len("".join(card.itertext()).strip()) <= _CARD_MAX else None
+
+
 def _len(text: str | None) -> int:
     return len(text.strip()) if text else 0
 
@@ -174,6 +188,11 @@ def measure(root: etree._Element) -> dict[etree._Element, Stats]:
     for anchor in root.iter("a"):
         if len(anchor):
             linked.update(d for d in anchor.iterdescendants() if isinstance(d.tag, str))
+        elif not (anchor.text and anchor.text.strip()) and anchor.get("href"):
+            card = _stretched_card(anchor)
+            if card is not None:
+                linked.add(card)
+                linked.update(d for d in card.iterdescendants() if isinstance(d.tag, str))
     inline_own: dict[etree._Element, tuple[int, int]] = {}
     for el in reversed(elements):
         st = stats[el]
