@@ -460,6 +460,17 @@ def test_teaser_cards_under_an_empty_stretched_link_are_skipped() -> None:
     assert "Wir sind froh, dass es endlich losgeht" in text
 
 
+def test_ad_blocker_notice_is_dropped() -> None:
+    notice = (
+        '<div id="adb-notification"><h3>Sie nutzen einen Werbeblocker.</h3><p>Wir verstehen das. Aber '
+        "Werbung finanziert unseren Journalismus, und ohne sie könnten wir nicht so viele Geschichten aus "
+        "der Region erzählen.<br>Bitte schalten Sie ihn für unsere Seite aus.<br>Vielen Dank!</p></div>"
+    )
+    text = _extract(_page(after=notice)).text
+    assert "Werbeblocker" not in text
+    assert BODY[-1] in text
+
+
 def test_overlay_layers_are_dropped_even_when_they_hold_paragraphs() -> None:
     policy = (
         "Diese Datenschutzerklärung beschreibt, welche Daten wir von unseren Besuchern erheben, wie wir "

@@ -191,6 +191,9 @@ _STRONG_TOKENS = frozenset(
         "menu",
         "forum",
         "forums",
+        "adb",
+        "adblock",
+        "adblocker",
         "ad",
         "ads",
         "adv",
@@ -255,7 +258,8 @@ _ALWAYS_FURNITURE = (
 )
 # Layers a script opens over the page (privacy notices, sign-up and login forms); the article itself
 # is protected by its headline and markers.
-_OVERLAYS = frozenset(["modal", "popup", "dialog", "overlay"])
+# Ad-blocker notices ("adb-notification", "adblocker-wall") are such layers too.
+_OVERLAYS = frozenset(["modal", "popup", "dialog", "overlay", "adb", "adblock", "adblocker"])
 _INLINE = frozenset(
     ["a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "mark", "abbr", "cite", "q", "code"]
 )
