@@ -471,6 +471,18 @@ def test_ad_blocker_notice_is_dropped() -> None:
     assert BODY[-1] in text
 
 
+def test_poll_box_in_the_story_is_dropped() -> None:
+    poll = (
+        '<div class="wp-polls"><h3>Umfrage</h3><div class="question">Wie kommen Sie während der Bauzeit '
+        "zur Arbeit?</div><ul><li><label>Mit dem Rad über die Umleitung am Fluss</label></li>"
+        "<li><label>Mit dem Bus, der dann länger braucht</label></li></ul></div>"
+    )
+    after = "<p>Die Stadtwerke verlegen während der Bauarbeiten auch neue Leitungen unter der Fahrbahn.</p>"
+    text = _extract(_page(inside=poll + after)).text
+    assert "Mit dem Rad über die Umleitung" not in text
+    assert "Wir sind froh, dass es endlich losgeht" in text
+
+
 def test_overlay_layers_are_dropped_even_when_they_hold_paragraphs() -> None:
     policy = (
         "Diese Datenschutzerklärung beschreibt, welche Daten wir von unseren Besuchern erheben, wie wir "

@@ -207,6 +207,7 @@ _STRONG_TOKENS = frozenset(
         "ratings",
         "vote",
         "poll",
+        "polls",
         "meta",
         "date",
         "time",
