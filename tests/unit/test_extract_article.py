@@ -483,6 +483,17 @@ def test_poll_box_in_the_story_is_dropped() -> None:
     assert "Wir sind froh, dass es endlich losgeht" in text
 
 
+def test_box_with_a_namespaced_hide_state_class_is_dropped() -> None:
+    message = (
+        '<div class="messagebox h--hide"><p>Vielen Dank für Ihre Registrierung. Sie haben jetzt den '
+        "Aktivierungslink für Ihr Konto per E-Mail erhalten.</p></div>"
+    )
+    after = "<p>Die Stadtwerke verlegen während der Bauarbeiten auch neue Leitungen unter der Fahrbahn.</p>"
+    text = _extract(_page(inside=message + after)).text
+    assert "Registrierung" not in text
+    assert "Die Stadtwerke verlegen" in text
+
+
 def test_overlay_layers_are_dropped_even_when_they_hold_paragraphs() -> None:
     policy = (
         "Diese Datenschutzerklärung beschreibt, welche Daten wir von unseren Besuchern erheben, wie wir "

@@ -284,6 +284,9 @@ _NEGATIVE_SCORE = re.compile(
 )
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# State classes under a short namespace ("h--hide", "u-hide", "js-hidden"); responsive variants
+# ("hidden-xs", "mobile-hide") name the screen they hide on and do not match.
+_HIDDEN_STATE = re.compile(r"^[a-z]{1,2}-{1,2}hid(?:e|den)$", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Elements that can hold the article itself and are never pruned on their class words alone.
 _CONTAINER_TAGS = frozenset({"html", "body", "main", "article"})
@@ -356,7 +359,9 @@ def is_hidden(el: etree._Element) -> bool:
     if style and _HIDDEN_STYLE.search(style):
         return True
     classes = el.get("class")
-    return bool(classes) and any(c.lower() in _HIDDEN_CLASSES for c in classes.split())
+    return bool(classes) and any(
+        c.lower() in _HIDDEN_CLASSES or _HIDDEN_STATE.match(c) is not None for c in classes.split()
+    )
 
 
 def protected_elements(
