@@ -494,6 +494,26 @@ def test_box_with_a_namespaced_hide_state_class_is_dropped() -> None:
     assert "Die Stadtwerke verlegen" in text
 
 
+def test_live_ticker_commentary_is_kept() -> None:
+    entries = [
+        "Anpfiff im Stadion am Fluss, beide Mannschaften beginnen vorsichtig und tasten sich ab.",
+        "Die erste Ecke für die Gäste bringt nichts ein, der Torwart fängt den Ball sicher.",
+        "Tor für die Gastgeber! Nach einem langen Pass trifft der Stürmer flach ins linke Eck.",
+    ]
+    ticker = "".join(
+        f'<div class="live-match-comment"><div class="live-match-comment-time">{minute}\'</div>'
+        f'<div class="live-match-comment-body">{entry}</div></div>'
+        for minute, entry in zip((1, 12, 34), entries, strict=True)
+    )
+    page = (
+        "<html><head><title>Liveticker: Stadt gegen Land</title></head><body>"
+        "<h1>Liveticker: Stadt gegen Land</h1>"
+        f'<div class="live-match">{ticker}</div></body></html>'
+    )
+    text = _extract(page).text
+    assert all(entry in text for entry in entries)
+
+
 def test_overlay_layers_are_dropped_even_when_they_hold_paragraphs() -> None:
     policy = (
         "Diese Datenschutzerklärung beschreibt, welche Daten wir von unseren Besuchern erheben, wie wir "

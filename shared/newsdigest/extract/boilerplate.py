@@ -323,6 +323,8 @@ def is_marked_boilerplate(value: str) -> bool:
         return True
     if any(safe in low for safe in _SAFE_SUBSTRINGS):
         return False
+    if "comment" in low and "live" in tokens(value):
+        return False  # a live ticker's running commentary ("live-match-comment") is the story
     # Themes join words with hyphens, underscores or camelCase alike ("img_description", "seeAlso").
     if _STRONG_RE.search(low) or _STRONG_RE.search(_CAMEL.sub("-", value).lower().replace("_", "-")):
         return True
