@@ -48,26 +48,16 @@ def extract_article(html: bytes | str, url: str | None = None, *, http_charset: 
     text, encoding = _to_text(html, http_charset)
     root = parse_html(text)
     if root is None:
-        return Article(
-            title=None,
-            text="",
-            url=url,
-            encoding=encoding,
-            status="empty",
-            reason="the page holds no parseable HTML",
-        )
+        return _empty(url, encoding, "the page holds no parseable HTML")
     try:
         return _extract(root, url, encoding)
     except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, LookupError) as exc:
         # Last line of defence for hostile markup: a clear outcome instead of a crash.
-        return Article(
-            title=None,
-            text="",
-            url=url,
-            encoding=encoding,
-            status="empty",
-            reason=f"the page could not be analysed ({type(exc).__name__})",
-        )
+        return _empty(url, encoding, f"the page could not be analysed ({type(exc).__name__})")
+
+
+def _empty(url: str | None, encoding: str | None, reason: str) -> Article:
+    return Article(title=None, text="", url=url, encoding=encoding, status="empty", reason=reason)
 
 
 def _to_text(html: bytes | str, http_charset: str | None) -> tuple[str, str | None]:
