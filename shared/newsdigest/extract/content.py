@@ -612,8 +612,8 @@ def _skip(
     el: etree._Element,
     stats: dict[etree._Element, Stats],
     title_key: str | None,
-    site: str | None = None,
-    refs: dict[etree._Element, bool] | None = None,
+    site: str | None,
+    refs: dict[etree._Element, bool],
 ) -> bool:
     tag = el.tag
     st = stats.get(el)
@@ -661,9 +661,8 @@ def site_of(url: str | None) -> str | None:
     return labels[-2] if len(labels) > 1 else labels[0]
 
 
-def _is_reference(el: etree._Element, site: str, refs: dict[etree._Element, bool] | None) -> bool:
-    if refs is None:
-        return _reference_list(el, site)
+def _is_reference(el: etree._Element, site: str, refs: dict[etree._Element, bool]) -> bool:
+    """:func:`_reference_list`, remembered per list in ``refs`` (each of its items asks again)."""
     found = refs.get(el)
     if found is None:
         found = refs[el] = _reference_list(el, site)
@@ -837,9 +836,9 @@ def linearise(
 
 
 def _is_follow_link(href: str | None) -> bool:
-    return bool(href) and bool(
-        _PROFILE_LINK.match(href or "") or _SIGNUP_LINK.search(href or "") or _CHANNEL_LINK.match(href or "")
-    )
+    if not href:
+        return False
+    return bool(_PROFILE_LINK.match(href) or _SIGNUP_LINK.search(href) or _CHANNEL_LINK.match(href))
 
 
 def _is_box_label(para: _Para) -> bool:
