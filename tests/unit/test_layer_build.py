@@ -141,22 +141,29 @@ print(json.dumps(sorted(
 @cache
 def imported_at_run_time() -> set[str]:
     """Top-level modules a fresh interpreter loads for both handlers and their typical work."""
-    env = {
-        **os.environ,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "TABLE_NAME": "t",
-        "IDEMPOTENCY_TABLE": "i",
-        "ARTICLES_BUCKET": "a",
-        # As deployed (Tracing: Active): Powertools' Tracer and the X-Ray SDK are loaded.
-        "LAMBDA_TASK_ROOT": str(ROOT / "functions"),
-        "AWS_LAMBDA_FUNCTION_NAME": "layer-test",
-        "POWERTOOLS_TRACE_DISABLED": "false",
-    }
+    # As deployed (Tracing: Active): Powertools' Tracer and the X-Ray SDK are loaded.
+    return _modules_loaded_by(
+        CHILD,
+        LAMBDA_TASK_ROOT=str(ROOT / "functions"),
+        AWS_LAMBDA_FUNCTION_NAME="layer-test",
+        POWERTOOLS_TRACE_DISABLED="false",
+    )
+
+
+def _modules_loaded_by(child: str, **env: str) -> set[str]:
+    """Run ``child`` in a fresh interpreter with the handlers' environment; the module names it prints."""
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(ROOT)],
-        env=env,
+        [sys.executable, "-c", child, str(ROOT)],
+        env={
+            **os.environ,
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "TABLE_NAME": "t",
+            "IDEMPOTENCY_TABLE": "i",
+            "ARTICLES_BUCKET": "a",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,
@@ -196,26 +203,7 @@ print(json.dumps(sorted(sys.modules)))
 
 def test_queue_cold_start_imports_nothing_a_queue_request_does_not_use() -> None:
     """Tracing off (tests, local runs): no X-Ray SDK. Queue-driven: no HTTP router. Never NLTK & co."""
-    env = {
-        **os.environ,
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "TABLE_NAME": "t",
-        "IDEMPOTENCY_TABLE": "i",
-        "ARTICLES_BUCKET": "a",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
-    proc = subprocess.run(
-        [sys.executable, "-c", QUEUE_COLD_START, str(ROOT)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    loaded = set(json.loads(proc.stdout.strip().splitlines()[-1]))
+    loaded = _modules_loaded_by(QUEUE_COLD_START, POWERTOOLS_TRACE_DISABLED="true")
     for heavy in ("aws_xray_sdk", "aws_lambda_powertools.event_handler", "nltk", "pycountry", "bs4",
                   "soupsieve", "numpy", "requests", "sumy.utils", "moto", "newsdigest.local"):  # fmt: skip
         assert heavy not in loaded, f"{heavy} is imported at cold start"
