@@ -268,8 +268,8 @@ class Stage:
 
     def __init__(self, endpoint: str) -> None:
         from newsdigest.extract import extract_article
-        from newsdigest.records import article_document
-        from newsdigest.sources import Source
+        from newsdigest.pipeline.inputs import Source
+        from newsdigest.pipeline.records import article_document
 
         self.endpoint = endpoint
         self.events = {

@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from newsdigest import snapstart
+from newsdigest.aws import snapstart
+from newsdigest.aws.events import event_kind, object_refs_from_payload, process_s3_message
+from newsdigest.aws.idempotency import idempotent_per_object
+from newsdigest.aws.observability import logger, metrics, tracer
+from newsdigest.aws.settings import get_settings
+from newsdigest.aws.storage import Storage
 from newsdigest.errors import InputError
-from newsdigest.idempotency import idempotent_per_object
-from newsdigest.ingest_service import IngestService
-from newsdigest.observability import logger, metrics, tracer
-from newsdigest.s3_messages import event_kind, object_refs_from_payload, process_s3_message
-from newsdigest.settings import get_settings
-from newsdigest.storage import Storage
-from newsdigest.url_requests import parse_url_request
+from newsdigest.pipeline.ingest import IngestService
+from newsdigest.pipeline.url_requests import parse_url_request
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response

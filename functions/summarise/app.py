@@ -8,12 +8,12 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from newsdigest import snapstart
-from newsdigest.observability import logger, metrics, tracer
-from newsdigest.s3_messages import event_kind, object_refs_from_payload, process_s3_message
-from newsdigest.settings import get_settings
-from newsdigest.storage import Storage
-from newsdigest.summary_service import SummaryService
+from newsdigest.aws import snapstart
+from newsdigest.aws.events import event_kind, object_refs_from_payload, process_s3_message
+from newsdigest.aws.observability import logger, metrics, tracer
+from newsdigest.aws.settings import get_settings
+from newsdigest.aws.storage import Storage
+from newsdigest.pipeline.summary import SummaryService
 
 settings = get_settings()
 settings.require("table_name")

@@ -118,8 +118,8 @@ def cmd_extract(args: argparse.Namespace, out: TextIO) -> int:
     charset = None
     try:
         if args.source.lower().startswith(("http://", "https://")):
+            from newsdigest.aws.settings import get_settings
             from newsdigest.fetch import fetch_url
-            from newsdigest.settings import get_settings
 
             result = fetch_url(args.source, get_settings().fetch)
             html, url, charset = result.body, result.final_url, result.charset

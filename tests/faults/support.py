@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote_plus
 
-from newsdigest.sources import Source
+from newsdigest.pipeline.inputs import Source
 
 _WORDS = (  # noqa: SIM905 - a paragraph is easier to read and edit than 150 quoted words
     "government minister officials said report economy market prices growth year percent billion "

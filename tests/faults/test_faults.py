@@ -189,7 +189,7 @@ def test_give_up_item_of_an_upload_naming_its_page_lands_on_that_pages_article(s
     """An upload with x-amz-meta-source-url is that page's article. When storing it keeps failing, the
     retries_exhausted item must be where a success would go (and where a later success replaces it),
     not on an id derived from the upload's key that no success ever writes."""
-    from newsdigest.sources import Source
+    from newsdigest.pipeline.inputs import Source
 
     key, body, _usable = pages(1)[0]
     page_url = "https://news.example/world/2024/05/grain-harvest"
@@ -313,7 +313,7 @@ def test_process_killed_mid_batch_loses_nothing_and_a_rerun_delivers_the_rest(
     import sys
 
     from newsdigest.local.drivers import upload_key
-    from newsdigest.sources import Source
+    from newsdigest.pipeline.inputs import Source
 
     from .conftest import ROOT
 

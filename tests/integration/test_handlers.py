@@ -9,9 +9,9 @@ from urllib.parse import unquote_plus
 
 import boto3
 import pytest
+from newsdigest.aws.storage import Storage
 from newsdigest.local.runtime import LocalRuntime
-from newsdigest.sources import Source
-from newsdigest.storage import Storage
+from newsdigest.pipeline.inputs import Source
 
 from .conftest import ROOT, load_event
 

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import boto3
 import pytest
 from newsdigest.local.runtime import LocalRuntime
-from newsdigest.sources import Source
+from newsdigest.pipeline.inputs import Source
 
 from .conftest import ROOT, load_event
 from .test_cli_run import run_cli

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from newsdigest.fetch import RobotsCache
-from newsdigest.settings import FetchSettings
+from newsdigest.fetch.policy import FetchSettings
 
 from tests.security.hostile_servers import LoopbackServer, html
 

@@ -23,7 +23,7 @@ def _robots(body: str, status: int = 200):
 
 
 def test_default_settings_respect_robots() -> None:
-    from newsdigest.settings import FetchSettings
+    from newsdigest.fetch.policy import FetchSettings
 
     defaults = FetchSettings()
     assert defaults.respect_robots is True

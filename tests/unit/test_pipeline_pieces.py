@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newsdigest.aws.events import event_kind, object_refs
+from newsdigest.aws.settings import Settings
+from newsdigest.aws.storage import StoredObject
 from newsdigest.errors import InputError, NewsdigestError
-from newsdigest.ingest_service import IngestService
 from newsdigest.models import Article, Summary
-from newsdigest.records import article_document, failure_item, summary_item
-from newsdigest.s3_messages import event_kind, object_refs
-from newsdigest.settings import Settings
-from newsdigest.sources import Source, normalise_url
-from newsdigest.storage import StoredObject
-from newsdigest.url_requests import MAX_URLS_PER_REQUEST, parse_url_request
+from newsdigest.pipeline.ingest import IngestService
+from newsdigest.pipeline.inputs import Source, normalise_url
+from newsdigest.pipeline.records import article_document, failure_item, summary_item
+from newsdigest.pipeline.url_requests import MAX_URLS_PER_REQUEST, parse_url_request
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -221,7 +221,7 @@ def test_each_fetch_gets_at_most_what_is_left_of_the_budget() -> None:
 
 def test_a_failing_give_up_does_not_skip_the_other_objects_of_a_message() -> None:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-    from newsdigest.s3_messages import process_s3_message
+    from newsdigest.aws.events import process_s3_message
 
     def s3(key: str) -> dict[str, Any]:
         return {

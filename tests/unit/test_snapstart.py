@@ -11,9 +11,9 @@ from typing import Any
 
 import boto3
 import pytest
-from newsdigest import snapstart
+from newsdigest.aws import snapstart
+from newsdigest.aws.storage import Storage
 from newsdigest.local.template import load_template
-from newsdigest.storage import Storage
 
 from tests.conftest import TEMPLATE
 
@@ -79,8 +79,8 @@ def test_after_restore_keeps_clients_passed_in() -> None:
 
 def test_after_restore_gives_the_idempotency_layer_a_new_client(monkeypatch: pytest.MonkeyPatch) -> None:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-    from newsdigest.idempotency import idempotent_per_object
-    from newsdigest.outcomes import Outcome
+    from newsdigest.aws.idempotency import idempotent_per_object
+    from newsdigest.pipeline.outcomes import Outcome
 
     def work(bucket: str, key: str) -> Outcome:  # pragma: no cover - never called here
         raise AssertionError

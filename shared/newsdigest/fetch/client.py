@@ -20,11 +20,11 @@ from urllib.parse import urljoin
 
 from newsdigest.errors import FetchError, TransientError
 from newsdigest.fetch.body import ACCEPT_ENCODING, ACCEPTED_TYPES, looks_like_html, parse_content_type
+from newsdigest.fetch.policy import FetchSettings
 from newsdigest.fetch.resolver import Resolver, resolve_allowed
 from newsdigest.fetch.robots import DEFAULT_CACHE, RobotsCache, Rules, rules_from_response
 from newsdigest.fetch.transport import ConnectOverride, Deadline, Exchange, open_exchange
 from newsdigest.fetch.urls import ParsedURL, parse_url
-from newsdigest.settings import FetchSettings
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})

@@ -12,10 +12,10 @@ from typing import Any, Protocol
 
 import boto3
 
+from newsdigest.aws.storage import Storage
 from newsdigest.local.runtime import LocalRuntime
-from newsdigest.sources import SOURCE_URL_METADATA, Source
-from newsdigest.storage import Storage
-from newsdigest.url_requests import MAX_URLS_PER_REQUEST
+from newsdigest.pipeline.inputs import SOURCE_URL_METADATA, Source
+from newsdigest.pipeline.url_requests import MAX_URLS_PER_REQUEST
 
 FINAL_STATUSES = {"ok", "failed"}
 

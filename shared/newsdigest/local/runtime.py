@@ -16,8 +16,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from newsdigest.aws.settings import get_settings
 from newsdigest.local.stack import LocalResources
-from newsdigest.settings import get_settings
 
 Handler = Callable[[dict[str, Any], Any], Any]
 

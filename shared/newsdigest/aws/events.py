@@ -16,8 +16,8 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools.utilities.data_classes import S3Event
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from newsdigest.aws.observability import logger
 from newsdigest.errors import InputError
-from newsdigest.observability import logger
 
 ObjectHandler = Callable[[dict[str, str]], dict[str, Any]]
 GiveUp = Callable[[str, str, BaseException], None]

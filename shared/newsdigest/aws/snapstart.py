@@ -9,7 +9,7 @@ Whatever init captured is then shared by every restored sandbox, possibly days l
 * AWS credentials resolved during init and cached by boto3's session, and the clients built on them
   with their open connection pools. The default session is replaced by a fresh one that shares the old
   one's data loader (so parsed service models stay warm and re-creating clients is cheap), the clients
-  held by every :class:`~newsdigest.storage.Storage` are dropped (they are re-created lazily, from the
+  held by every :class:`~newsdigest.aws.storage.Storage` are dropped (they are re-created lazily, from the
   fresh session), and each tracked Powertools idempotency persistence layer gets a new DynamoDB client.
 
 Before the snapshot, the hooks prime what every request needs (the clients, and modules the handlers

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsdigest.models import Article, Summary
-from newsdigest.sources import Source
+from newsdigest.pipeline.inputs import Source
 
 DOCUMENT_VERSION = 1
 

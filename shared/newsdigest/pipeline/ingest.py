@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from newsdigest.aws.observability import MetricUnit, logger, metrics
+from newsdigest.aws.settings import Settings
+from newsdigest.aws.storage import Storage
 from newsdigest.errors import ExtractionError, NewsdigestError
-from newsdigest.observability import MetricUnit, logger, metrics
-from newsdigest.outcomes import Outcome
-from newsdigest.records import article_document, failure_item
-from newsdigest.settings import Settings
-from newsdigest.sources import SOURCE_URL_METADATA, Source
-from newsdigest.storage import Storage
+from newsdigest.pipeline.inputs import SOURCE_URL_METADATA, Source
+from newsdigest.pipeline.outcomes import Outcome
+from newsdigest.pipeline.records import article_document, failure_item
 
 if TYPE_CHECKING:
     from newsdigest.models import Article

@@ -15,9 +15,9 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
-from newsdigest import snapstart
-from newsdigest.outcomes import Outcome
-from newsdigest.storage import shared_session
+from newsdigest.aws import snapstart
+from newsdigest.aws.storage import shared_session
+from newsdigest.pipeline.outcomes import Outcome
 
 #: A day covers SQS redelivery windows many times over; the summary item guards beyond that.
 EXPIRES_AFTER_SECONDS = 24 * 3600

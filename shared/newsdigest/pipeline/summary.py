@@ -6,13 +6,13 @@ import json
 from pathlib import PurePosixPath
 from typing import Any
 
+from newsdigest.aws.observability import MetricUnit, logger, metrics
+from newsdigest.aws.settings import Settings
+from newsdigest.aws.storage import Storage
 from newsdigest.errors import InputError, NewsdigestError
-from newsdigest.observability import MetricUnit, logger, metrics
-from newsdigest.outcomes import Outcome
-from newsdigest.records import failure_item, summary_item
-from newsdigest.settings import Settings
-from newsdigest.sources import Source
-from newsdigest.storage import Storage
+from newsdigest.pipeline.inputs import Source
+from newsdigest.pipeline.outcomes import Outcome
+from newsdigest.pipeline.records import failure_item, summary_item
 
 
 def _parse_document(body: bytes) -> dict[str, Any]:
