@@ -1,30 +1,16 @@
-"""The ``newsdigest`` command: run the pipeline locally or against a stack, or extract one page."""
+"""`newsdigest run` and `newsdigest provision`: the whole pipeline on the embedded local stack, a running
+endpoint, or a deployed stack."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from contextlib import ExitStack, redirect_stdout
-from pathlib import Path
+from contextlib import ExitStack
 from typing import Any, TextIO
 
+from newsdigest.cli.common import find_template, print_json
+
 DEFAULT_TIMEOUT = 120.0
-
-
-def _find_template(explicit: str | None) -> Path:
-    if explicit:
-        return Path(explicit)
-    for base in (Path.cwd(), *Path(__file__).resolve().parents):
-        candidate = base / "template.yaml"
-        if candidate.is_file() and (base / "functions").is_dir():
-            return candidate
-    raise SystemExit("newsdigest: cannot find template.yaml; run from a checkout or pass --template")
-
-
-def _print_json(obj: Any, out: TextIO) -> None:
-    out.write(json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str) + "\n")
-    out.flush()
 
 
 def _report(submissions: list[Any], items: dict[str, dict[str, Any]], out: TextIO, timeout: float) -> int:
@@ -41,7 +27,7 @@ def _report(submissions: list[Any], items: dict[str, dict[str, Any]], out: TextI
             print(f"newsdigest: FAILED {sub.source}: no result within {timeout:.0f}s", file=sys.stderr)
             continue
         if sub.article_id not in printed:
-            _print_json(item, out)
+            print_json(item, out)
             printed.add(sub.article_id)
         if item.get("status") != "ok":
             failures += 1
@@ -63,7 +49,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
         stack_pipeline.wait(submissions, args.timeout)
         return _report(submissions, stack_pipeline.items(submissions), out, args.timeout)
 
-    template = _find_template(args.template)
+    template = find_template(args.template)
     with ExitStack() as stack:
         endpoint = args.endpoint_url
         if not endpoint:
@@ -100,8 +86,8 @@ def cmd_provision(args: argparse.Namespace, out: TextIO) -> int:
     from newsdigest.local.stack import local_aws_environment, provision
 
     with local_aws_environment(args.endpoint_url):
-        resources = provision(_find_template(args.template), name=args.name)
-    _print_json(
+        resources = provision(find_template(args.template), name=args.name)
+    print_json(
         {
             "outputs": resources.outputs,
             "functions": {k: v.environment for k, v in resources.functions.items()},
@@ -111,32 +97,7 @@ def cmd_provision(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def cmd_extract(args: argparse.Namespace, out: TextIO) -> int:
-    from newsdigest.errors import NewsdigestError
-    from newsdigest.extract import extract_article
-
-    charset = None
-    try:
-        if args.source.lower().startswith(("http://", "https://")):
-            from newsdigest.aws.settings import get_settings
-            from newsdigest.fetch import fetch_url
-
-            result = fetch_url(args.source, get_settings().fetch)
-            html, url, charset = result.body, result.final_url, result.charset
-        else:
-            html, url = Path(args.source).read_bytes(), args.url
-        article = extract_article(html, url, http_charset=charset)
-    except (NewsdigestError, OSError) as exc:
-        print(f"newsdigest: {args.source}: {getattr(exc, 'reason', 'error')}: {exc}", file=sys.stderr)
-        return 1
-    _print_json(article.to_dict(), out)
-    return 0 if article.status == "ok" else 1
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsdigest", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def register(sub: Any) -> None:
     run = sub.add_parser("run", help="run the whole pipeline on URLs or local .html files")
     run.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) URL or path to an .html file")
     target = run.add_mutually_exclusive_group()
@@ -166,21 +127,3 @@ def build_parser() -> argparse.ArgumentParser:
     prov.add_argument("--name", default="newsdigest-local", help="prefix of the local resource names")
     prov.add_argument("--template", help="path to template.yaml (default: found from the checkout)")
     prov.set_defaults(func=cmd_provision)
-
-    extract = sub.add_parser("extract", help="print the article extracted from a file or URL (no AWS)")
-    extract.add_argument("source", metavar="FILE|URL")
-    extract.add_argument("--url", help="the page's URL, when SOURCE is a file")
-    extract.set_defaults(func=cmd_extract)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    out = sys.stdout
-    # Logs and metrics (Powertools writes both to stdout) go to stderr; stdout carries only results.
-    with redirect_stdout(sys.stderr):
-        return int(args.func(args, out))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
