@@ -10,10 +10,11 @@ import pytest
 from newsdigest.aws.events import event_kind, object_refs
 from newsdigest.aws.settings import Settings
 from newsdigest.aws.storage import StoredObject
+from newsdigest.discovery.canonical import canonical_url
 from newsdigest.errors import InputError, NewsdigestError
 from newsdigest.models import Article, Summary
 from newsdigest.pipeline.ingest import IngestService
-from newsdigest.pipeline.inputs import Source, normalise_url
+from newsdigest.pipeline.inputs import Source
 from newsdigest.pipeline.records import article_document, failure_item, summary_item
 from newsdigest.pipeline.url_requests import MAX_URLS_PER_REQUEST, parse_url_request
 
@@ -25,7 +26,21 @@ def test_same_page_however_written_has_one_id() -> None:
     b = Source.from_url("https://example.com/news/1")
     assert a.article_id == b.article_id
     assert Source.from_url("https://example.com/news/2").article_id != a.article_id
-    assert normalise_url("http://example.com") == "http://example.com/"
+    assert canonical_url("http://example.com") == "http://example.com/"
+
+
+def test_tracking_variants_of_a_page_are_one_item() -> None:
+    plain = Source.from_url("https://example.com/news/1?id=7")
+    for variant in (
+        "https://example.com/news/1?utm_source=rss&id=7&utm_medium=feed",
+        "https://example.com/news/1?id=7&fbclid=IwAR0abc",
+        "https://EXAMPLE.com:443/news/1?gclid=x&id=7&mc_cid=1&mc_eid=2#top",
+    ):
+        assert Source.from_url(variant).article_id == plain.article_id, variant
+    upload = Source.from_s3("raw", "x.html", page_url="https://example.com/news/1?id=7&utm_campaign=a")
+    assert upload.article_id == plain.article_id
+    # The parameter that names the article is not tracking.
+    assert Source.from_url("https://example.com/news/1?id=8").article_id != plain.article_id
 
 
 def test_upload_naming_its_page_is_that_page() -> None:

@@ -1,7 +1,9 @@
 """Where an input came from, and the stable article id derived from it.
 
 One input (a URL, or an uploaded object) always maps to the same ``article_id``, so re-deliveries,
-re-runs and failures followed by successes all land on one DynamoDB item.
+re-runs and failures followed by successes all land on one DynamoDB item. URLs are keyed on their
+canonical form (:mod:`newsdigest.discovery.canonical`), the same one discovery's seen-URL records use, so
+a page named with and without ``?utm_source=`` (by a user, a feed or an upload's metadata) is one item.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
+
+from newsdigest.discovery.canonical import canonical_url
 
 SourceKind = Literal["url", "s3"]
 
@@ -17,19 +20,10 @@ SourceKind = Literal["url", "s3"]
 SOURCE_URL_METADATA = "source-url"
 
 
-def normalise_url(url: str) -> str:
-    """Case-fold scheme and host and drop the fragment: the same page, however it was written."""
-    parts = urlsplit(url.strip())
-    netloc = parts.netloc.lower()
-    if (parts.scheme.lower(), netloc.rsplit(":", 1)[-1]) in {("http", "80"), ("https", "443")}:
-        netloc = netloc.rsplit(":", 1)[0]
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
-
-
 @dataclass(frozen=True, slots=True)
 class Source:
     kind: SourceKind
-    ref: str  # normalised URL, or s3://bucket/key
+    ref: str  # canonical URL, or s3://bucket/key
     url: str | None = None  # the page's own URL when known (fetched, or given as upload metadata)
 
     @property
@@ -38,12 +32,11 @@ class Source:
 
     @classmethod
     def from_url(cls, url: str) -> Source:
-        normal = normalise_url(url)
-        return cls(kind="url", ref=normal, url=url)
+        return cls(kind="url", ref=canonical_url(url), url=url)
 
     @classmethod
     def from_s3(cls, bucket: str, key: str, *, page_url: str | None = None) -> Source:
         """An upload that names its page URL (object metadata ``source-url``) is that page."""
         if page_url:
-            return cls(kind="s3", ref=normalise_url(page_url), url=page_url)
+            return cls(kind="s3", ref=canonical_url(page_url), url=page_url)
         return cls(kind="s3", ref=f"s3://{bucket}/{key}", url=None)
