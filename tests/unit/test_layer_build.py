@@ -85,8 +85,10 @@ def test_requirements_are_pinned_and_leave_out_runtime_and_unused_packages() -> 
 
 
 def _layer_source_files() -> list[Path]:
-    files = [p for p in (SHARED / "newsdigest").rglob("*.py") if "/local/" not in p.as_posix()]
-    files = [p for p in files if p.name != "cli.py"]  # the development command; handlers never import it
+    # The local stack and the development command (newsdigest/cli/): handlers never import them.
+    files = [
+        p for p in (SHARED / "newsdigest").rglob("*.py") if not {"local", "cli"} & set(p.parent.parts[-1:])
+    ]
     return [*files, *(ROOT / "functions").glob("*/app.py")]
 
 
