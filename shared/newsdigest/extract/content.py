@@ -7,6 +7,8 @@
    container; siblings that look like more of the same article join it.
 3. The container is linearised: every block (paragraph, heading, list item, quote, cell) becomes a
    paragraph; link lists, link-only blocks and leftover furniture inside it are skipped.
+   :func:`write_blocks` returns those paragraphs as :class:`Block` values with the nodes they were
+   read from, which the structured output (``Article.html``, ``Article.markdown``) is built from.
 
 Everything is iterative: documents can nest thousands of levels deep.
 """
@@ -14,8 +16,9 @@ Everything is iterative: documents can nest thousands of levels deep.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Literal, TypeVar
 
 from lxml import etree
 
@@ -556,12 +559,43 @@ def _lead_blocks(
     return leads
 
 
+BlockKind = Literal["heading", "item", "paragraph", "placeholder"]
+# A node the writer read: (element, False) for its text, (element, True) for its tail. A <br> and a
+# placeholder stand for themselves.
+Source = tuple[etree._Element, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph of the written text and where it was read from.
+
+    ``element`` is the innermost block element open while the text was written (a ``<p>``, an
+    ``<li>``, or a ``<div>`` holding the text directly); ``sources`` are the text and tail nodes the
+    text was joined from, in order. A ``placeholder`` block is a processing instruction another layer
+    put into the tree (the structured output marks where a picture stood): the writer only keeps its
+    place among the paragraphs, and drops it with the furniture around it.
+    """
+
+    kind: BlockKind
+    element: etree._Element
+    text: str
+    sources: tuple[Source, ...] = ()
+
+
 @dataclass(slots=True)
 class _Para:
     text: str
     heading: bool
     item: bool = False  # a list item or table cell
     follow: bool = False  # links to a social-network profile or a subscription page
+    element: etree._Element | None = None
+    sources: tuple[Source, ...] = ()
+    seq: int = 0  # order of writing, kept while paragraphs are dropped
+
+    def block(self) -> Block:
+        kind: BlockKind = "heading" if self.heading else "item" if self.item else "paragraph"
+        assert self.element is not None
+        return Block(kind, self.element, self.text, self.sources)
 
 
 class _Writer:
@@ -573,16 +607,32 @@ class _Writer:
         self.heading_depth = 0
         self.item_depth = 0
         self.follow = False
+        self.sources: list[Source] = []
+        self.open: list[etree._Element] = []  # block elements entered and not yet left
+        self.root: etree._Element | None = None  # the chosen block being written
+        self.written = 0
+        # Placeholders met between paragraphs, each with the ``seq`` of the paragraph written before
+        # it (-1: before the first).
+        self.placeholders: list[tuple[int, etree._Element]] = []
 
-    def add(self, text: str | None) -> None:
+    def add(self, text: str | None, node: etree._Element, tail: bool) -> None:
         if text:
             self.parts.append(text)
+            self.sources.append((node, tail))
+
+    def placeholder(self, node: etree._Element) -> None:
+        if self.parts:
+            self.sources.append((node, False))  # inside a paragraph's text
+        else:
+            self.placeholders.append((self.written - 1, node))
 
     def flush(self) -> None:
         if not self.parts:
             return
         raw = "".join(self.parts)
         self.parts.clear()
+        sources = tuple(self.sources)
+        self.sources.clear()
         follow, self.follow = self.follow, False
         if _INVISIBLE.search(raw):
             raw = _INVISIBLE.sub("", raw)
@@ -597,7 +647,11 @@ class _Writer:
         if text and len(text) < _CAPTION_MAX and (_CREDIT_END.search(text) or _CAPTION_START.match(text)):
             return  # a picture caption
         if text:
-            self.paras.append(_Para(text, self.heading_depth > 0, self.item_depth > 0, follow))
+            element = self.open[-1] if self.open else self.root
+            heading, item = self.heading_depth > 0, self.item_depth > 0
+            para = _Para(text, heading, item, follow, element, sources, self.written)
+            self.paras.append(para)
+            self.written += 1
 
     def drop_dangling_heading(self) -> None:
         # A heading whose box was skipped ("Related articles", "Mehr zum Thema:") is furniture too.
@@ -745,12 +799,23 @@ def linearise(
     url: str | None = None,
 ) -> list[str]:
     """Paragraph texts of ``blocks`` in document order."""
+    return [b.text for b in write_blocks(blocks, stats, title, url) if b.kind != "placeholder"]
+
+
+def write_blocks(
+    blocks: list[etree._Element],
+    stats: dict[etree._Element, Stats],
+    title: str | None,
+    url: str | None = None,
+) -> list[Block]:
+    """The paragraphs of ``blocks`` in document order, as :class:`Block` values (see there)."""
     writer = _Writer()
     title_key = normalise_key(title) if title else None
     site = site_of(url)
     refs: dict[etree._Element, bool] = {}
     for block in blocks:
         writer.flush()
+        writer.root = block
         stack: list[tuple[etree._Element, bool]] = [(block, False)]
         while stack:
             el, closing = stack.pop()
@@ -758,40 +823,44 @@ def linearise(
             if closing:
                 if tag in BLOCK_TAGS:
                     writer.flush()
+                    writer.open.pop()
                     if tag in _HEADINGS:
                         writer.heading_depth -= 1
                     elif tag in _ITEMS:
                         writer.item_depth -= 1
                 if el is not block:
-                    writer.add(el.tail)
+                    writer.add(el.tail, el, True)
                 continue
             if not isinstance(tag, str):
+                if tag is etree.PI:
+                    writer.placeholder(el)
                 if el is not block:
-                    writer.add(el.tail)
+                    writer.add(el.tail, el, True)
                 continue
             if tag == CUT:
                 writer.flush()
                 writer.drop_dangling_heading()
-                writer.add(el.tail)
+                writer.add(el.tail, el, True)
                 continue
             if el is not block and _skip(el, stats, title_key, site, refs):
                 if tag in BLOCK_TAGS:
                     writer.flush()
                     if stats[el].text >= 50:
                         writer.drop_dangling_heading()
-                writer.add(el.tail)
+                writer.add(el.tail, el, True)
                 continue
             if tag in BLOCK_TAGS:
                 writer.flush()
+                writer.open.append(el)
                 if tag in _HEADINGS:
                     writer.heading_depth += 1
                 elif tag in _ITEMS:
                     writer.item_depth += 1
             elif tag == "br":
-                writer.add("\n")
+                writer.add("\n", el, False)
             elif tag == "a" and _is_follow_link(el.get("href")):
                 writer.follow = True
-            writer.add(el.text)
+            writer.add(el.text, el, False)
             stack.append((el, True))
             stack.extend((child, False) for child in reversed(el))
         writer.flush()
@@ -832,7 +901,26 @@ def linearise(
             and len(writer.paras[1].text) >= 100
         ):
             writer.paras.pop(0)
-    return _dedupe([p.text for p in writer.paras])
+    return _with_placeholders(_dedupe(writer.paras, lambda p: p.text), writer.placeholders)
+
+
+def _with_placeholders(kept: list[_Para], placeholders: list[tuple[int, etree._Element]]) -> list[Block]:
+    """``kept`` as blocks, each placeholder after the paragraph written before it or, when that one was
+    dropped, after the nearest kept one before it. Placeholders after the last kept paragraph and a
+    dropped one went with the closing furniture."""
+    last = kept[-1].seq if kept else -1
+    marks = iter([(after, node) for after, node in placeholders if after <= last])
+    mark = next(marks, None)
+    out: list[Block] = []
+    for para in kept:
+        while mark is not None and mark[0] < para.seq:
+            out.append(Block("placeholder", mark[1], ""))
+            mark = next(marks, None)
+        out.append(para.block())
+    while mark is not None:
+        out.append(Block("placeholder", mark[1], ""))
+        mark = next(marks, None)
+    return out
 
 
 def _is_follow_link(href: str | None) -> bool:
@@ -853,11 +941,14 @@ def _is_trailing_label(text: str) -> bool:
     return len(text) < TRAIL_MAX and not _SENTENCE_END_STRICT.search(text)
 
 
-def _dedupe(paras: list[str]) -> list[str]:
-    out: list[str] = []
+_T = TypeVar("_T")
+
+
+def _dedupe(paras: Iterable[_T], text: Callable[[_T], str]) -> list[_T]:
+    out: list[_T] = []
     seen: set[str] = set()
     for para in paras:
-        key = normalise_key(para)
+        key = normalise_key(text(para))
         if not key or (key in seen and len(key) > 20):
             continue
         seen.add(key)
@@ -875,7 +966,7 @@ def baseline_paragraphs(root: etree._Element, stats: dict[etree._Element, Stats]
         text = " ".join("".join(el.itertext()).split())
         if text:
             out.append(text)
-    return _dedupe(out)
+    return _dedupe(out, str)
 
 
 def looks_like_sentence(text: str) -> bool:

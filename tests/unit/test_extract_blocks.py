@@ -1,0 +1,94 @@
+"""The writer's blocks: the paragraphs of the text with the nodes they were read from."""
+
+from __future__ import annotations
+
+from lxml import etree
+from newsdigest.extract.content import Block, choose_blocks, linearise, measure, write_blocks
+
+PAGE = """<html><body>
+<nav><ul><li><a href="/a">Home</a></li><li><a href="/b">World</a></li>
+<li><a href="/c">Sport</a></li></ul></nav>
+<article>
+  <h1>Harvest record expected</h1>
+  <p>The grain harvest in the region is expected to reach a record this year, officials said on Monday.</p>
+  <div class="figure-slot"></div>
+  <h2>Exports</h2>
+  <p>Exports are set to grow, <b>the ministry <a href="/m">said</a></b> in a statement,
+  as demand stays high.</p>
+  <div>Text typed straight into a box, without a paragraph, is a paragraph of its own here.<br>
+  Its second line follows a line break, and both belong to the same block of the article.</div>
+  <ul class="related"><li><a href="/1">Other story one</a></li><li><a href="/2">Other story two</a></li>
+  <li><a href="/3">Other story three</a></li></ul>
+  <p>Farmers expect prices to stay stable through the autumn, the association said in its report.</p>
+</article>
+</body></html>"""
+
+
+def _tree(html: str) -> etree._Element:
+    return etree.fromstring(html, parser=etree.HTMLParser())
+
+
+def _blocks(root: etree._Element, title: str | None = "Harvest record expected") -> list[Block]:
+    body = root.find("body")
+    stats = measure(body)
+    return write_blocks(choose_blocks(body, stats, title), stats, title)
+
+
+def _read(block: Block) -> str:
+    parts = []
+    for node, tail in block.sources:
+        if node.tag == "br" and not tail:
+            parts.append("\n")
+        elif isinstance(node.tag, str):
+            parts.append((node.tail if tail else node.text) or "")
+    return "\n".join(" ".join(line.split()) for line in "".join(parts).split("\n") if line.strip())
+
+
+def test_blocks_are_the_text_with_their_elements_and_sources() -> None:
+    root = _tree(PAGE)
+    blocks = _blocks(root)
+    body = root.find("body")
+    stats = measure(body)
+    assert [b.text for b in blocks] == linearise(
+        choose_blocks(body, stats, "Harvest record expected"), stats, "Harvest record expected"
+    )
+    assert [b.kind for b in blocks] == ["paragraph", "heading", "paragraph", "paragraph", "paragraph"]
+    assert [b.element.tag for b in blocks] == ["p", "h2", "p", "div", "p"]
+    for block in blocks:
+        assert _read(block) == block.text
+    # The inline markup of a paragraph is reachable from its sources: the link inside the bold text.
+    exports = blocks[2]
+    assert [(n.tag, tail) for n, tail in exports.sources] == [
+        ("p", False),
+        ("b", False),
+        ("a", False),
+        ("b", True),
+    ]
+
+
+def test_placeholders_keep_their_place_and_go_with_skipped_furniture() -> None:
+    root = _tree(PAGE)
+    slot = root.find(".//div[@class='figure-slot']")
+    between = etree.ProcessingInstruction("nd-picture")
+    slot.append(between)
+    inline = etree.ProcessingInstruction("nd-picture")
+    root.find(".//b").addprevious(inline)
+    in_links = etree.ProcessingInstruction("nd-picture")
+    root.find(".//ul[@class='related']/li").append(in_links)
+    blocks = _blocks(root)
+    kinds = [(b.kind, b.element is between) for b in blocks]
+    assert kinds[:3] == [("paragraph", False), ("placeholder", True), ("heading", False)]
+    assert all(b.element is not in_links for b in blocks)  # the related-stories list was skipped
+    assert any(node is inline for node, _ in blocks[3].sources)  # inside the paragraph it stood in
+    # The text is what it was without placeholders.
+    assert [b.text for b in blocks if b.kind != "placeholder"] == [b.text for b in _blocks(_tree(PAGE))]
+
+
+def test_a_placeholder_after_dropped_closing_lines_goes_with_them() -> None:
+    html = PAGE.replace("</article>", "<p>Share this story</p><div class='slot'></div></article>")
+    root = _tree(html)
+    after_label = etree.ProcessingInstruction("nd-picture")
+    root.find(".//div[@class='slot']").append(after_label)
+    blocks = _blocks(root)
+    assert blocks[-1].text.startswith("Farmers expect")  # the call to action is dropped ...
+    assert all(b.kind != "placeholder" for b in blocks)  # ... and the placeholder after it too
