@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "newsdigest")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "newsdigest-test")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+# Commands run on the embedded stack keep their state in a data directory: never the user's own.
+os.environ["NEWSDIGEST_DATA_DIR"] = tempfile.mkdtemp(prefix="newsdigest-test-data-")
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "events"

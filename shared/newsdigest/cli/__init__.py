@@ -9,9 +9,9 @@ import argparse
 import sys
 from contextlib import redirect_stdout
 
-from newsdigest.cli import extract, run
+from newsdigest.cli import extract, run, serve
 
-COMMANDS = (run, extract)
+COMMANDS = (run, extract, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,4 +28,3 @@ def main(argv: list[str] | None = None) -> int:
     # Logs and metrics (Powertools writes both to stdout) go to stderr; stdout carries only results.
     with redirect_stdout(sys.stderr):
         return int(args.func(args, out))
-

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import ExitStack
 from typing import Any, TextIO
 
 from newsdigest.cli.common import find_template, print_json
+from newsdigest.cli.target import DEFAULT_NAME, add_target_arguments
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -39,33 +39,16 @@ def _report(submissions: list[Any], items: dict[str, dict[str, Any]], out: TextI
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    from newsdigest.cli.target import open_target
     from newsdigest.local.drivers import LocalPipeline, StackPipeline
     from newsdigest.local.runtime import LocalRuntime
-    from newsdigest.local.stack import local_aws_environment, provision
 
-    if args.stack:
-        stack_pipeline = StackPipeline(args.stack)
-        submissions = stack_pipeline.submit(args.sources, page_url=args.page_url)
-        stack_pipeline.wait(submissions, args.timeout)
-        return _report(submissions, stack_pipeline.items(submissions), out, args.timeout)
-
-    template = find_template(args.template)
-    with ExitStack() as stack:
-        endpoint = args.endpoint_url
-        if not endpoint:
-            import logging
-
-            from moto.server import ThreadedMotoServer
-
-            logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
-
-            server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-            server.start()
-            stack.callback(server.stop)
-            host, port = server.get_host_and_port()
-            endpoint = f"http://{host}:{port}"
-        stack.enter_context(local_aws_environment(endpoint))
-        resources = provision(template, name=args.name)
+    with open_target(args) as target:
+        if target.resources is None:  # a deployed stack: its own functions do the work
+            stack_pipeline = StackPipeline(target.outputs)
+            submissions = stack_pipeline.submit(args.sources, page_url=args.page_url)
+            stack_pipeline.wait(submissions, args.timeout)
+            return _report(submissions, stack_pipeline.items(submissions), out, args.timeout)
         extra_env = {
             # Explicit either way, so an inherited environment cannot open private addresses.
             "FETCH_ALLOW_PRIVATE_ADDRESSES": "true" if args.allow_private_addresses else "false",
@@ -74,8 +57,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
             # CloudWatch metric lines are for CloudWatch; on a terminal they only bury the results.
             "POWERTOOLS_METRICS_DISABLED": "false" if args.log_level in {"DEBUG", "INFO"} else "true",
         }
-        runtime = LocalRuntime(resources, extra_env=extra_env)
+        runtime = LocalRuntime(target.resources, extra_env=extra_env)
         pipeline = LocalPipeline(runtime)
+        target.changed = True
         submissions = pipeline.submit(args.sources, page_url=args.page_url)
         pipeline.wait(submissions, args.timeout)
         return _report(submissions, pipeline.items(submissions), out, args.timeout)
@@ -100,13 +84,7 @@ def cmd_provision(args: argparse.Namespace, out: TextIO) -> int:
 def register(sub: Any) -> None:
     run = sub.add_parser("run", help="run the whole pipeline on URLs or local .html files")
     run.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) URL or path to an .html file")
-    target = run.add_mutually_exclusive_group()
-    target.add_argument(
-        "--endpoint-url", help="use an already running moto server (or AWS-compatible endpoint)"
-    )
-    target.add_argument("--stack", help="drive a deployed CloudFormation stack instead of a local one")
-    run.add_argument("--name", default="newsdigest-local", help="prefix of the local resource names")
-    run.add_argument("--template", help="path to template.yaml (default: found from the checkout)")
+    add_target_arguments(run)
     run.add_argument("--page-url", help="the URL the uploaded file(s) were saved from")
     run.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait for results")
     run.add_argument(
@@ -124,6 +102,6 @@ def register(sub: Any) -> None:
 
     prov = sub.add_parser("provision", help="create the template's resources on a running moto server")
     prov.add_argument("--endpoint-url", required=True)
-    prov.add_argument("--name", default="newsdigest-local", help="prefix of the local resource names")
+    prov.add_argument("--name", default=DEFAULT_NAME, help="prefix of the local resource names")
     prov.add_argument("--template", help="path to template.yaml (default: found from the checkout)")
     prov.set_defaults(func=cmd_provision)

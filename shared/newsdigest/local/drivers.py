@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -129,10 +129,8 @@ class LocalPipeline(_Base):
 class StackPipeline(_Base):
     """A deployed stack: upload to its raw bucket or invoke its ingest function, then poll the table."""
 
-    def __init__(self, stack_name: str) -> None:
+    def __init__(self, outputs: Mapping[str, str]) -> None:
         super().__init__()
-        stack = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
-        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
         self.table = outputs["TableName"]
         self.raw_bucket = outputs["RawBucketName"]
         self.ingest_function = outputs["IngestFunctionName"]
