@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsdigest.aws import snapstart
-from newsdigest.aws.events import event_kind, object_refs_from_payload, process_s3_message
+from newsdigest.aws.events import BudgetedBatchProcessor, event_kind, process_s3_event, process_s3_message
 from newsdigest.aws.idempotency import idempotent_per_object
 from newsdigest.aws.observability import logger, metrics, tracer
 from newsdigest.aws.settings import get_settings
@@ -29,8 +29,9 @@ ingest_object, idempotency_config = idempotent_per_object(
     service.ingest_object, table_name=settings.idempotency_table
 )
 # A fully failed batch is reported record by record, like a partial one: each message is retried and
-# dead-lettered on its own instead of the invocation erroring as a whole.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+# dead-lettered on its own instead of the invocation erroring as a whole. Each record runs under its
+# share of the invocation's time.
+processor = BudgetedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 snapstart.register(warm_imports=("newsdigest.extract", "newsdigest.fetch"))  # no-op off Lambda
 
 
@@ -75,7 +76,7 @@ def post_articles() -> Response:
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> list[dict[str, Any]]:
     return process_s3_message(
-        record, ingest_object, service.record_give_up, max_receive_count=settings.max_receive_count
+        record, ingest_object, service.record_failure, max_receive_count=settings.max_receive_count
     )
 
 
@@ -90,7 +91,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Mapping[str
             event=event, record_handler=record_handler, processor=processor, context=context
         )
     if kind == "s3":  # a bucket wired straight to the function (and `sam local invoke` with an S3 event)
-        return {"results": [ingest_object(ref) for ref in object_refs_from_payload(event)]}
+        return process_s3_event(event, context, ingest_object, service.record_failure)
     if kind == "http":
         return http_api().resolve(event, context)
     try:

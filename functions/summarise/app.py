@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsdigest.aws import snapstart
-from newsdigest.aws.events import event_kind, object_refs_from_payload, process_s3_message
+from newsdigest.aws.events import BudgetedBatchProcessor, event_kind, process_s3_event, process_s3_message
 from newsdigest.aws.observability import logger, metrics, tracer
 from newsdigest.aws.settings import get_settings
 from newsdigest.aws.storage import Storage
@@ -19,8 +19,9 @@ settings = get_settings()
 settings.require("table_name")
 service = SummaryService(settings, Storage())
 # A fully failed batch is reported record by record, like a partial one: each message is retried and
-# dead-lettered on its own instead of the invocation erroring as a whole.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+# dead-lettered on its own instead of the invocation erroring as a whole. Each record runs under its
+# share of the invocation's time.
+processor = BudgetedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 snapstart.register(warm_imports=("newsdigest.summarisation", "snowballstemmer"))  # no-op off Lambda
 
 
@@ -34,7 +35,7 @@ def summarise_object(ref: Mapping[str, str]) -> dict[str, Any]:
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> list[dict[str, Any]]:
     return process_s3_message(
-        record, summarise_object, service.record_give_up, max_receive_count=settings.max_receive_count
+        record, summarise_object, service.record_failure, max_receive_count=settings.max_receive_count
     )
 
 
@@ -44,7 +45,7 @@ def record_handler(record: SQSRecord) -> list[dict[str, Any]]:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Mapping[str, Any]:
     kind = event_kind(event)
     if kind == "s3":
-        return {"results": [summarise_object(ref) for ref in object_refs_from_payload(event)]}
+        return process_s3_event(event, context, summarise_object, service.record_failure)
     if kind != "sqs":
         logger.warning("unsupported event shape", extra={"kind": kind})
         return {"error": "bad_request", "message": "expected an SQS batch or an S3 event notification"}

@@ -43,3 +43,19 @@ class TransientError(NewsdigestError):
 
     reason = "transient"
     permanent = False
+
+
+class BudgetExceeded(BaseException):
+    """The record ran past its share of the invocation's time (:mod:`newsdigest.budget`).
+
+    A ``BaseException``, as ``KeyboardInterrupt`` and ``asyncio.CancelledError`` are: it is raised
+    asynchronously (from a timer signal) wherever the work happens to be, and an ``except Exception``
+    in a library on the way (HTTP clients mapping errors, retry loops) must neither swallow it nor
+    turn it into some other error. Only the code that armed the budget catches it.
+    """
+
+    reason = "budget"
+    permanent = True
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)

@@ -40,6 +40,7 @@ class Article:
     encoding: str | None = None  # the character encoding the bytes were decoded with
     status: ArticleStatus = "ok"
     reason: str | None = None  # why status is not "ok"
+    notes: list[str] = field(default_factory=list)  # what was cut or capped on the way, in words
 
     @property
     def word_count(self) -> int:

@@ -181,7 +181,7 @@ def test_last_attempt_records_failure_before_dead_letter(
     assert len(last["batchItemFailures"]) == 1  # still goes on to the dead-letter queue
     items = _items(runtime)
     assert len(items) == 1
-    assert items[0]["reason"] == "retries_exhausted:ConnectionError"
+    assert items[0]["reason"] == "retries_exhausted:connection"  # the policy names the kind of trouble
     assert "unreachable" in items[0]["error"]
 
 

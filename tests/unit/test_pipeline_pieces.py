@@ -218,8 +218,8 @@ def test_urls_past_the_time_budget_are_recorded_not_fetched() -> None:
     service = IngestService(Settings(table_name="t"), storage, fetcher=fetcher)  # type: ignore[arg-type]
     outcomes = service.ingest_urls(["https://a.example/1", "https://b.example/2"], seconds=0.5)
     assert fetched == []
-    assert [o.reason for o in outcomes] == ["deadline", "deadline"]
-    assert [i["reason"] for i in storage.items] == ["deadline", "deadline"]
+    assert [o.reason for o in outcomes] == ["budget", "budget"]
+    assert [i["reason"] for i in storage.items] == ["budget", "budget"]
 
 
 def test_each_fetch_gets_at_most_what_is_left_of_the_budget() -> None:
@@ -231,7 +231,8 @@ def test_each_fetch_gets_at_most_what_is_left_of_the_budget() -> None:
 
     service = IngestService(Settings(table_name="t"), FakeStorage({}), fetcher=fetcher)  # type: ignore[arg-type]
     service.ingest_urls(["https://a.example/1"], seconds=8)
-    assert len(budgets) == 1 and 7 < budgets[0] <= 8
+    # The fetch may use most of the URL's share; the rest is for extracting and storing the page.
+    assert len(budgets) == 1 and 0.75 * 8 < budgets[0] <= 0.8 * 8
 
 
 def test_a_failing_give_up_does_not_skip_the_other_objects_of_a_message() -> None:
@@ -255,7 +256,7 @@ def test_a_failing_give_up_does_not_skip_the_other_objects_of_a_message() -> Non
             raise ConnectionError("storage down")
         return {"status": "stored"}
 
-    def give_up(bucket: str, key: str, exc: BaseException) -> None:
+    def give_up(bucket: str, key: str, exc: BaseException, reason: str) -> dict[str, Any]:
         raise ConnectionError("table down too")
 
     with pytest.raises(ConnectionError, match="storage down"):

@@ -1,26 +1,33 @@
 """S3 event notifications delivered through SQS: every record of every message, keys decoded.
 
 A message may carry several S3 records; each is handled on its own so one bad object does not hide
-the others. Whatever fails transiently is re-raised so the batch utility reports the SQS message as
-failed and the queue redelivers it; on the last delivery a failed item is written first, so the
-reason survives beside the dead letter.
+the others, under its share of the invocation's time (:mod:`newsdigest.budget`). What happens to an
+object that fails is the retry policy's call (:mod:`newsdigest.pipeline.policy`): a permanent failure
+becomes a failed item at once and the message is done; a transient failure or a bug is re-raised, so
+the batch utility reports the SQS message as failed and the queue redelivers it; on the last delivery
+a failed item is written first, so the reason survives beside the dead letter.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_plus
 
+from aws_lambda_powertools.utilities.batch import BatchProcessor
 from aws_lambda_powertools.utilities.data_classes import S3Event
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from newsdigest import budget
 from newsdigest.aws.observability import logger
-from newsdigest.errors import InputError
+from newsdigest.errors import BudgetExceeded, InputError
+from newsdigest.pipeline.policy import Kind, classify
 
 ObjectHandler = Callable[[dict[str, str]], dict[str, Any]]
-GiveUp = Callable[[str, str, BaseException], None]
+#: (bucket, key, the exception, the reason to record) -> the outcome of the failed item written.
+RecordFailure = Callable[[str, str, BaseException, str], dict[str, Any]]
 
 
 def event_kind(event: Any) -> str:
@@ -77,24 +84,82 @@ def receive_count(record: SQSRecord) -> int:
 
 
 def process_s3_message(
-    record: SQSRecord, handle: ObjectHandler, give_up: GiveUp, *, max_receive_count: int
+    record: SQSRecord, handle: ObjectHandler, record_failure: RecordFailure, *, max_receive_count: int
 ) -> list[dict[str, Any]]:
     refs = object_refs(record.body)
+    return settle(refs, handle, record_failure, last_attempt=receive_count(record) >= max_receive_count)
+
+
+def settle(
+    refs: list[dict[str, str]], handle: ObjectHandler, record_failure: RecordFailure, *, last_attempt: bool
+) -> list[dict[str, Any]]:
+    """Run ``handle`` on each object, each under its share of what is left of the record's time limit,
+    and settle every failure by the retry policy. Raises the last retryable error, after every object
+    has had its turn."""
     results: list[dict[str, Any]] = []
     error: BaseException | None = None
-    last_attempt = receive_count(record) >= max_receive_count
-    for ref in refs:
+    for index, ref in enumerate(refs):
+        left = budget.remaining()
+        share = None if left is None else left / (len(refs) - index)
         try:
-            results.append(handle(ref))
-        except Exception as exc:
-            logger.exception("object failed", extra={"bucket": ref["bucket"], "key": ref["key"]})
-            if last_attempt:
-                try:
-                    give_up(ref["bucket"], ref["key"], exc)
-                except Exception:
-                    # The dead letter still holds the message; the other objects must still be tried.
-                    logger.exception("could not record the failure", extra={"key": ref["key"]})
-            error = exc
+            with budget.time_limit(share, what="object"):
+                results.append(handle(ref))
+            continue
+        except (Exception, BudgetExceeded) as exc:
+            failure = exc
+        verdict = classify(failure)
+        where = {"bucket": ref["bucket"], "key": ref["key"], "reason": verdict.reason}
+        if verdict.permanent:
+            logger.warning("object failed", extra=where)
+            try:
+                results.append(record_failure(ref["bucket"], ref["key"], failure, verdict.reason))
+            except Exception as write_error:  # the item could not be written: the queue tries again
+                logger.exception("could not record the failure", extra=where)
+                error = write_error
+            continue
+        if verdict.kind is Kind.BUG:
+            logger.error("object failed: bug", extra=where, exc_info=failure)
+        else:
+            logger.warning("object failed: will be retried", extra=where, exc_info=failure)
+        if last_attempt:
+            try:
+                record_failure(ref["bucket"], ref["key"], failure, verdict.give_up_reason)
+            except Exception:
+                # The dead letter still holds the message; the other objects must still be tried.
+                logger.exception("could not record the failure", extra=where)
+        error = failure
     if error is not None:
         raise error
     return results
+
+
+class BudgetedBatchProcessor(BatchProcessor):
+    """Powertools' batch processor, each record under its share of the invocation's time.
+
+    A record cut short inside an object's work ends as that object's ``budget`` item (see
+    :func:`settle`); one cut short anywhere else is reported failed, like any record that raised,
+    and the batch goes on.
+    """
+
+    def process(self) -> list[tuple[Any, ...]]:
+        shares = budget.Shares.of_invocation(getattr(self, "lambda_context", None), len(self.records))
+        results: list[tuple[Any, ...]] = []
+        for record in self.records:
+            try:
+                with budget.time_limit(shares.next() if shares else None):
+                    results.append(self._process_record(record))
+            except BudgetExceeded:
+                data = self._to_batch_type(record=record, event_type=self.event_type, model=self.model)
+                results.append(self.failure_handler(record=data, exception=sys.exc_info()))
+        return results
+
+
+def process_s3_event(
+    event: Any, context: Any, handle: ObjectHandler, record_failure: RecordFailure
+) -> dict[str, Any]:
+    """An S3 notification invoking the function directly (no queue: Lambda's own retries of an
+    asynchronous invoke are the redeliveries), under the invocation's time like an SQS batch."""
+    refs = object_refs_from_payload(event)
+    shares = budget.Shares.of_invocation(context, 1)
+    with budget.time_limit(shares.next() if shares else None):
+        return {"results": settle(refs, handle, record_failure, last_attempt=False)}

@@ -17,6 +17,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from newsdigest.aws import snapstart
+from newsdigest.aws.item_size import ITEM_LIMIT, item_size
 from newsdigest.errors import InputError
 
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
@@ -144,6 +145,11 @@ class Storage:
         makes no second write while a changed page still updates its item.
         """
         values = _to_dynamo(dict(item))
+        size = item_size(values)
+        if size > ITEM_LIMIT:  # never sent: DynamoDB would refuse it (and moto would apply part of it)
+            raise InputError(
+                f"item of {size} bytes is over DynamoDB's {ITEM_LIMIT}-byte limit", reason="too_large"
+            )
         created_at = values.pop("created_at")
         names = {f"#f{i}": name for i, name in enumerate(values) if name != "article_id"}
         placeholders = {name: f"#f{i}" for i, name in enumerate(values) if name != "article_id"}

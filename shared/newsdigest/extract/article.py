@@ -51,8 +51,10 @@ def extract_article(html: bytes | str, url: str | None = None, *, http_charset: 
         return _empty(url, encoding, "the page holds no parseable HTML")
     try:
         return _extract(root, url, encoding)
-    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, LookupError) as exc:
-        # Last line of defence for hostile markup: a clear outcome instead of a crash.
+    except RecursionError as exc:
+        # Markup nested past what the tree walks can follow is the page's doing: a clear outcome.
+        # Anything else raised here is a bug in the extractor and propagates as one (the retry
+        # policy logs and retries it); it is never reported as an empty page.
         return _empty(url, encoding, f"the page could not be analysed ({type(exc).__name__})")
 
 

@@ -1,22 +1,26 @@
 """Ingest: one raw page (uploaded object or URL) in, one clean-article document in S3 out.
 
-Permanent problems (bad page, refused URL, not an article) end here as a failed item with its reason;
-anything else propagates so the queue retries it and, at the end, dead-letters it.
+What a failure means is the retry policy's call (:mod:`newsdigest.pipeline.policy`): permanent
+problems (bad page, refused URL, not an article, past the time budget) end here as a failed item with
+its reason; transient ones and bugs propagate from uploads so the queue retries them and, at the end,
+dead-letters them. URL requests have no queue behind them: every outcome of theirs is recorded.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from newsdigest import budget
 from newsdigest.aws.observability import MetricUnit, logger, metrics
 from newsdigest.aws.settings import Settings
-from newsdigest.aws.storage import Storage
-from newsdigest.errors import ExtractionError, NewsdigestError
+from newsdigest.aws.storage import Storage, StoredObject
+from newsdigest.errors import BudgetExceeded, ExtractionError, InputError, NewsdigestError
 from newsdigest.pipeline.inputs import SOURCE_URL_METADATA, Source
 from newsdigest.pipeline.outcomes import Outcome
+from newsdigest.pipeline.policy import Kind, classify, describe
 from newsdigest.pipeline.records import article_document, failure_item
 
 if TYPE_CHECKING:
@@ -24,6 +28,18 @@ if TYPE_CHECKING:
 
 #: Below this, a fetch cannot sensibly complete (connect, TLS, a first response).
 MIN_FETCH_SECONDS = 2.0
+#: Of a URL's share of the request's time, what the fetch may use; the rest is for extracting and
+#: storing what it fetched.
+FETCH_SHARE = 0.8
+
+
+@dataclass(slots=True)
+class _Attempt:
+    """What is known about an input so far: where its failure item goes, and the stage reached."""
+
+    source: Source
+    stage: str
+    raw_key: str | None = None
 
 
 def _charset_of(content_type: str | None) -> str | None:
@@ -57,31 +73,42 @@ class IngestService:
             raise NewsdigestError(
                 f"refusing to ingest our own output s3://{bucket}/{key}", reason="own_output"
             )
+        attempt = _Attempt(Source.from_s3(bucket, key), stage="read", raw_key=key)
         try:
             stored = self.storage.get_object(bucket, key, max_bytes=self.settings.fetch.max_bytes)
-        except NewsdigestError as exc:
-            return self._failed(Source.from_s3(bucket, key), exc, stage="read", raw_key=key)
-        source = Source.from_s3(bucket, key, page_url=stored.metadata.get(SOURCE_URL_METADATA))
-        self._unfinished[(bucket, key)] = source
-        outcome = self._store(source, stored.body, http_charset=_charset_of(stored.content_type), raw_key=key)
+            attempt.source = _upload_source(bucket, key, stored)
+            self._unfinished[(bucket, key)] = attempt.source
+            outcome = self._store(attempt, stored.body, http_charset=_charset_of(stored.content_type))
+        except (Exception, BudgetExceeded) as exc:
+            verdict = classify(exc)
+            if not verdict.permanent:
+                raise  # the queue delivers it again; record_failure writes the give-up item at the end
+            self._unfinished.pop((bucket, key), None)
+            return self._failed(attempt, exc, reason=verdict.reason)
         self._unfinished.pop((bucket, key), None)
         return outcome
 
     def ingest_urls(self, urls: list[str], *, seconds: float) -> list[Outcome]:
-        """Fetch URLs one after another within a time budget (the caller's timeout, less a margin).
+        """Fetch URLs one after another, each within its share of a time budget (the caller's
+        timeout, less a margin): one slow or hostile URL cannot take the time of the others.
 
-        Each fetch gets what is left of the budget at most; a URL the budget cannot reach is recorded
-        as failed with reason ``deadline`` rather than left to be cut off by the platform.
+        A URL whose share is too short to fetch anything is recorded as failed with reason ``budget``
+        rather than left to be cut off by the platform. Every URL gets an outcome and an item.
         """
         deadline = time.monotonic() + seconds
+        shares = budget.Shares(lambda: deadline - time.monotonic(), len(urls), reserve=0.0, floor=0.0)
         outcomes = []
         for url in urls:
-            left = deadline - time.monotonic()
-            if left < MIN_FETCH_SECONDS:
-                exc = NewsdigestError("not attempted: the request's time budget ran out", reason="deadline")
-                outcomes.append(self._failed(Source.from_url(url), exc, stage="fetch"))
+            share = shares.next()
+            if share < MIN_FETCH_SECONDS:
+                exc = NewsdigestError("not attempted: the request's time budget ran out", reason="budget")
+                outcomes.append(self._recorded(url, exc))
                 continue
-            outcomes.append(self.ingest_url(url, seconds=left))
+            try:
+                with budget.time_limit(share, what="URL"):
+                    outcomes.append(self.ingest_url(url, seconds=share * FETCH_SHARE))
+            except (Exception, BudgetExceeded) as exc:  # raised while its failure was being written
+                outcomes.append(self._recorded(url, exc))
         return outcomes
 
     def ingest_url(self, url: str, *, seconds: float | None = None) -> Outcome:
@@ -91,31 +118,34 @@ class IngestService:
         fetch_settings = self.settings.fetch
         if seconds is not None and seconds < fetch_settings.total_timeout:
             fetch_settings = replace(fetch_settings, total_timeout=seconds)
+        attempt = _Attempt(Source.for_request(url), stage="fetch")
         try:
-            source = Source.from_url(url)
-        except ValueError as exc:
-            bad = Source(kind="url", ref=url, url=url)
-            return self._failed(bad, NewsdigestError(str(exc), reason="bad_url"), stage="fetch")
-        try:
+            try:
+                Source.from_url(url)
+            except ValueError as exc:
+                raise InputError(f"not a usable URL: {exc}", reason="bad_url") from exc
             result = fetcher(url, fetch_settings)
-        except NewsdigestError as exc:
+            return self._store(attempt, result.body, http_charset=result.charset)
+        except (Exception, BudgetExceeded) as exc:
             # Direct and API calls have no queue to retry them: even transient errors are recorded.
-            return self._failed(source, exc, stage="fetch")
-        return self._store(source, result.body, http_charset=result.charset, raw_key=None)
+            verdict = classify(exc)
+            if verdict.kind is Kind.BUG:
+                logger.error("URL failed: bug", extra={"url": url[:2000]}, exc_info=exc)
+            return self._failed(attempt, exc, reason=verdict.reason)
 
-    def _store(
-        self, source: Source, html: bytes, *, http_charset: str | None, raw_key: str | None
-    ) -> Outcome:
+    def _store(self, attempt: _Attempt, html: bytes, *, http_charset: str | None) -> Outcome:
         from newsdigest.extract import extract_article
 
-        try:
-            article: Article = extract_article(html, source.url, http_charset=http_charset)
-            if article.status != "ok":
-                raise ExtractionError(article.reason or f"page is {article.status}", reason=article.status)
-        except NewsdigestError as exc:
-            return self._failed(source, exc, stage="extract", raw_key=raw_key)
-        document = article_document(article, source, raw_key=raw_key)
+        source = attempt.source
+        attempt.stage = "extract"
+        budget.check("extract")
+        article: Article = extract_article(html, source.url, http_charset=http_charset)
+        if article.status != "ok":
+            raise ExtractionError(article.reason or f"page is {article.status}", reason=article.status)
+        attempt.stage = "store"
+        document = article_document(article, source, raw_key=attempt.raw_key)
         key = f"{self.settings.articles_prefix}{source.article_id}.json"
+        budget.check("store")
         self.storage.put_json(
             self.settings.articles_bucket,
             key,
@@ -126,26 +156,53 @@ class IngestService:
         logger.info("article stored", extra={"article_id": source.article_id, "key": key})
         return Outcome(article_id=source.article_id, status="stored", source_ref=source.ref, key=key)
 
-    def _failed(
-        self, source: Source, exc: NewsdigestError, *, stage: str, raw_key: str | None = None
-    ) -> Outcome:
-        item = failure_item(source, stage=stage, reason=exc.reason, message=str(exc), raw_key=raw_key)
+    def _failed(self, attempt: _Attempt, exc: BaseException, *, reason: str) -> Outcome:
+        source, message = attempt.source, describe(exc)
+        item = failure_item(
+            source, stage=attempt.stage, reason=reason, message=message, raw_key=attempt.raw_key
+        )
         self.storage.write_item(self.settings.table_name, item, replace_ok=False)
         metrics.add_metric(name="IngestFailures", unit=MetricUnit.Count, value=1)
-        logger.warning("input failed", extra={"source": source.ref, "stage": stage, "reason": exc.reason})
+        logger.warning(
+            "input failed", extra={"source": source.ref[:2000], "stage": attempt.stage, "reason": reason}
+        )
         return Outcome(
             article_id=source.article_id,
             status="failed",
-            source_ref=source.ref,
-            reason=exc.reason,
-            message=str(exc),
+            source_ref=item["source_ref"],
+            reason=reason,
+            message=item["error"],
         )
 
-    def record_give_up(self, bucket: str, key: str, exc: BaseException) -> None:
-        """Last delivery attempt failed for a transient reason: leave a failed item before the DLQ."""
+    def _recorded(self, url: str, exc: BaseException) -> Outcome:
+        """A URL's failure, recorded if the table takes it; the reply names it either way."""
+        attempt = _Attempt(Source.for_request(url), stage="fetch")
+        reason = classify(exc).reason
+        try:
+            return self._failed(attempt, exc, reason=reason)
+        except (Exception, BudgetExceeded) as write_error:
+            logger.error("could not record the failure", extra={"url": url[:2000]}, exc_info=write_error)
+            return Outcome(
+                article_id=attempt.source.article_id,
+                status="failed",
+                source_ref=attempt.source.ref[:2000],
+                reason=reason,
+                message=f"{describe(exc)[:1000]} (not recorded: {describe(write_error)[:200]})",
+            )
+
+    def record_failure(self, bucket: str, key: str, exc: BaseException, reason: str) -> dict[str, Any]:
+        """The failed item of an upload whose work raised (a permanent error outside the service, or
+        the last delivery of a retried one), on the article id a success would have used."""
         source = self._unfinished.pop((bucket, key), None) or Source.from_s3(bucket, key)
-        reason = getattr(exc, "reason", type(exc).__name__)
-        item = failure_item(
-            source, stage="ingest", reason=f"retries_exhausted:{reason}", message=str(exc), raw_key=key
-        )
-        self.storage.write_item(self.settings.table_name, item, replace_ok=False)
+        return self._failed(_Attempt(source, stage="ingest", raw_key=key), exc, reason=reason).to_dict()
+
+
+def _upload_source(bucket: str, key: str, stored: StoredObject) -> Source:
+    """The upload, or the page its metadata names; a page URL that does not parse is a bad input."""
+    page_url = stored.metadata.get(SOURCE_URL_METADATA)
+    try:
+        return Source.from_s3(bucket, key, page_url=page_url)
+    except ValueError as exc:
+        raise InputError(
+            f"the upload's x-amz-meta-{SOURCE_URL_METADATA} is not a usable URL: {exc}", reason="bad_url"
+        ) from exc

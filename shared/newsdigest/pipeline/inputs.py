@@ -9,6 +9,7 @@ a page named with and without ``?utm_source=`` (by a user, a feed or an upload's
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,6 +20,13 @@ SourceKind = Literal["url", "s3"]
 #: Upload metadata (``x-amz-meta-source-url``) naming the page an uploaded file came from.
 SOURCE_URL_METADATA = "source-url"
 
+_ARTICLE_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def is_article_id(value: object) -> bool:
+    """An id as :attr:`Source.article_id` makes them (32 lowercase hex digits)."""
+    return isinstance(value, str) and _ARTICLE_ID.fullmatch(value) is not None
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -28,11 +36,21 @@ class Source:
 
     @property
     def article_id(self) -> str:
-        return hashlib.sha256(self.ref.encode("utf-8")).hexdigest()[:32]
+        # surrogatepass: a JSON request may carry lone surrogates (\ud800); they still name one input.
+        return hashlib.sha256(self.ref.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     @classmethod
     def from_url(cls, url: str) -> Source:
         return cls(kind="url", ref=canonical_url(url), url=url)
+
+    @classmethod
+    def for_request(cls, url: str) -> Source:
+        """A URL someone asked for, even one that does not parse (``http://[``): that one is its own
+        reference, so its failure still lands on an item of its own. Never raises."""
+        try:
+            return cls.from_url(url)
+        except ValueError:
+            return cls(kind="url", ref=url, url=url)
 
     @classmethod
     def from_s3(cls, bucket: str, key: str, *, page_url: str | None = None) -> Source:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsdigest.models import Article, Summary
+from newsdigest.pipeline.fitting import MAX_ERROR_CHARS, fit_item
 from newsdigest.pipeline.inputs import Source
 
 DOCUMENT_VERSION = 1
@@ -35,10 +36,11 @@ def article_document(article: Article, source: Source, *, raw_key: str | None) -
 
 
 def summary_item(document: dict[str, Any], summary: Summary, *, source_key: str) -> dict[str, Any]:
+    """The summary item, fitted to DynamoDB's item limit (what was cut is in its ``notes``)."""
     article = document["article"]
     now = utc_now()
     source = document["source"]
-    return {
+    item = {
         "article_id": document["article_id"],
         "status": "ok",
         "url": source.get("url") or article.get("url") or article.get("canonical_url"),
@@ -65,9 +67,11 @@ def summary_item(document: dict[str, Any], summary: Summary, *, source_key: str)
         "summary_note": summary.note,
         "content_sha256": document["content_sha256"],
         "reason": None,
+        "notes": list(article.get("notes") or []),
         "created_at": now,
         "updated_at": now,
     }
+    return fit_item(item)
 
 
 def failure_item(
@@ -80,8 +84,9 @@ def failure_item(
     source_key: str | None = None,
     article_id: str | None = None,
 ) -> dict[str, Any]:
+    """A failed item, fitted like every item (a 300 KB URL is cut, with a note)."""
     now = utc_now()
-    return {
+    item = {
         "article_id": article_id or source.article_id,
         "status": "failed",
         "url": source.url,
@@ -90,7 +95,8 @@ def failure_item(
         "source_key": source_key,
         "stage": stage,
         "reason": reason,
-        "error": message[:1000],
+        "error": message[:MAX_ERROR_CHARS],
         "created_at": now,
         "updated_at": now,
     }
+    return fit_item(item)
