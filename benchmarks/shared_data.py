@@ -10,3 +10,4 @@ from pathlib import Path
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 EXTRACTION_DEV = SHARED_DATA / "extraction-dev"
 SUMMARISATION_DEV = SHARED_DATA / "summarisation-dev"
+EXTRACTION_FULLTEXT_DEV = SHARED_DATA / "extraction-fulltext-dev"
