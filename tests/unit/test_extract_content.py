@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lxml import etree
-from newsdigest.extract.content import forget, measure
+from newsdigest.extract.measure import cut, measure
 
 
 def _tree(html: str) -> etree._Element:
@@ -19,6 +19,6 @@ def test_text_inside_a_card_link_counts_as_link_text() -> None:
     para = root.find(".//p")
     assert stats[para].links == stats[para].text > 0
     box = root.find(".//div")
-    forget(root.find(".//h3"), stats)
+    cut(root.find(".//h3"), stats)
     # Removing part of the card keeps the box's link share at one, never above.
     assert stats[box].links == stats[box].text

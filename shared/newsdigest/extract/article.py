@@ -7,7 +7,6 @@ for input that is not a text page at all; pages that parse but hold no article c
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from datetime import date
 
@@ -15,22 +14,21 @@ from lxml import etree
 
 from newsdigest.errors import InputError
 from newsdigest.extract import metadata as meta_mod
+from newsdigest.extract import thresholds as T
 from newsdigest.extract.authors import clean_authors
-from newsdigest.extract.boilerplate import prune, strip_furniture_tags
-from newsdigest.extract.content import baseline_paragraphs, choose_blocks, forget, linearise, measure, size_of
+from newsdigest.extract.content import main_text
 from newsdigest.extract.dateline import parse_dateline
 from newsdigest.extract.dates import date_from_url, find_dates, parse_date
 from newsdigest.extract.dom import parse_html
 from newsdigest.extract.encoding import check_binary, decode_html
 from newsdigest.extract.jsonld import JsonLdInfo, parse_jsonld
 from newsdigest.extract.language import detect_language, normalise_code
+from newsdigest.extract.prune import strip_furniture_tags
 from newsdigest.extract.title import choose_title
 from newsdigest.models import Article, ArticleStatus
 
-_TAG = re.compile(r"<[^>]{0,2000}>")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ERROR_PAGE = re.compile(r"(?<!\d)(?:404|410|403|500|503)(?!\d)")
-_MIN_ARTICLE_CHARS = 150
 _EMPTY_REASON = "no main text found on the page"
 # Running text is made of words: most of its characters sit in tokens that are mostly letters, and it
 # uses more than a handful of different words. Binary data decoded as a legacy charset is a soup of
@@ -98,14 +96,7 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
         published = _visible_date(body, meta.h1)
     elif (local_day := _printed_day(published, body, meta.h1)) is not None:
         published = local_day
-    stats = measure(body)
-    prune(body, size_of(stats), lambda el: forget(el, stats))
-    paragraphs = linearise(choose_blocks(body, stats, title), stats, title, url)
-    if sum(len(p) for p in paragraphs) < _MIN_ARTICLE_CHARS:
-        fallback = baseline_paragraphs(body, stats)
-        if sum(len(p) for p in fallback) > 2 * sum(len(p) for p in paragraphs):
-            paragraphs = fallback
-    paragraphs = _merge_jsonld_body(paragraphs, jl)
+    paragraphs = main_text(body, title, url, jl.body).paragraphs
     text = "\n\n".join(paragraphs)
 
     modified = parse_date(jl.modified) or meta_mod.modified(meta)
@@ -203,46 +194,6 @@ def _visible_date(body: etree._Element, headings: list[str]) -> str | None:
     return found[0][1] if found else None
 
 
-def _jsonld_paragraphs(body: str) -> list[str]:
-    body = html_lib.unescape(_TAG.sub("\n", body)) if "<" in body else html_lib.unescape(body)
-    paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\r\n|\n", body)]
-    if any(p.startswith(("[#", "+++", "#", "**")) for p in paras):
-        paras = [_unmark(p) for p in paras if not _MD_EMBED.match(p)]
-    return [p for p in paras if p]
-
-
-# Some CMSs write ``articleBody`` in their Markdown source: embed directives for pictures and
-# other stories ("[#image: /photos/1]|||caption", "+++group"), headings, emphasis and links.
-_MD_EMBED = re.compile(r"^(?:\[#\w+:[^\]]*\]|\+{3})")
-_MD_HEADING = re.compile(r"^#{1,6}\s+")
-_MD_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_MD_LINK = re.compile(r"\[([^\]\[]+)\]\((?:https?:|/)[^)\s]*\)")
-
-
-def _unmark(para: str) -> str:
-    para = _MD_HEADING.sub("", para)
-    para = _MD_LINK.sub(r"\1", para)
-    return _MD_EMPHASIS.sub(r"\1", para)
-
-
-def _merge_jsonld_body(paragraphs: list[str], jl: JsonLdInfo) -> list[str]:
-    """Use the publisher's own ``articleBody`` when the DOM pass clearly missed the article."""
-    if not jl.body:
-        return paragraphs
-    ld_paras = _jsonld_paragraphs(jl.body)
-    ld_len = sum(len(p) for p in ld_paras)
-    dom_len = sum(len(p) for p in paragraphs)
-    if ld_len < 200 or ld_len <= dom_len:
-        return paragraphs
-    ld_words = set(_WORD.findall(" ".join(ld_paras).casefold()))
-    dom_words = set(_WORD.findall(" ".join(paragraphs).casefold()))
-    overlap = len(ld_words & dom_words) / max(1, len(ld_words))
-    # The DOM text is a different text (wrong box chosen) or a fragment of the same one.
-    if overlap < 0.5 or dom_len < 0.6 * ld_len:
-        return ld_paras
-    return paragraphs
-
-
 def _language(declared: str | None, text: str) -> str | None:
     code = normalise_code(declared)
     guess, confidence = detect_language(text) if len(text) >= 200 or code is None else (None, 0.0)
@@ -259,7 +210,7 @@ def _status(text: str, title: str, jl: JsonLdInfo) -> tuple[ArticleStatus, str |
         return "not_article", "the page looks like an error page (its title carries an HTTP error code)"
     if not text:
         return "empty", _EMPTY_REASON
-    if len(text) < _MIN_ARTICLE_CHARS:
+    if len(text) < T.MIN_ARTICLE_CHARS:
         if jl.is_listing and not jl.is_article:
             return "not_article", "the page is a listing, not an article"
         return "not_article", "too little running text for an article"

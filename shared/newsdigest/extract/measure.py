@@ -1,0 +1,211 @@
+"""Per-element text statistics of the page, and the only ways to remove an element while they are in use.
+
+One bottom-up pass measures, per element, the text it holds, the part of it inside links, its own text
+and punctuation, and the text of its paragraph-like blocks. Removing an element goes through
+:func:`cut` or :func:`drop`, which take its measures out of its ancestors' in the same step, so no pass
+has to keep the statistics in step by hand.
+
+Everything is iterative: documents can nest thousands of levels deep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from newsdigest.extract import thresholds as T
+from newsdigest.extract.textshape import PUNCT
+
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "blockquote",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "address",
+        "details",
+        "summary",
+        "center",
+        "form",
+        "fieldset",
+        "legend",
+        "body",
+        "html",
+    ]
+)
+# Blocks whose text is a paragraph of running text when it is long enough and not mostly links.
+PARA_TAGS = frozenset(["p", "pre", "blockquote", "li", "dd", "td", "h2", "h3", "h4", "h5", "h6"])
+HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+
+CUT = "nd-cut"  # placeholder tag left where a box with text was removed
+
+
+@dataclass(slots=True)
+class Stats:
+    text: int = 0  # characters of text in the subtree
+    links: int = 0  # characters of that text inside <a>
+    own: int = 0  # characters directly in this block (not in nested blocks)
+    punct: int = 0  # punctuation in ``own`` text
+    score: float = 0.0  # paragraph evidence received from descendants
+    units: int = 0  # paragraph-like blocks inside
+    good: int = 0  # characters of clean paragraph text in the subtree
+    para: int = 0  # characters in paragraph-like blocks (p, li, quote, ...) that are not link lists
+
+
+NO_STATS = Stats()
+StatsMap = dict[etree._Element, Stats]
+
+
+def _stretched_card(anchor: etree._Element) -> etree._Element | None:
+    """The teaser card an empty link is laid over (a "stretched link" that makes the whole card
+    clickable): a short box with a headline of its own. The card's text is then link text."""
+    card = anchor.getparent()
+    if card is None or card.tag in PARA_TAGS or card.tag in HEADINGS:
+        return None
+    if next(card.iter("h2", "h3", "h4", "h5"), None) is None:
+        return None
+    return card if len("".join(card.itertext()).strip()) <= T.STRETCHED_CARD_MAX else None
+
+
+def _len(text: str | None) -> int:
+    return len(text.strip()) if text else 0
+
+
+def measure(root: etree._Element) -> StatsMap:
+    """Per-element text statistics, children before parents (reverse document order)."""
+    elements = [el for el in root.iter(etree.Element) if isinstance(el.tag, str)]
+    stats: StatsMap = {el: Stats() for el in elements}
+    # Everything inside a link is link text, also when the link wraps blocks (a teaser card's
+    # headline and summary); otherwise removing part of a card leaves more link than text above it.
+    linked: set[etree._Element] = set()
+    for anchor in root.iter("a"):
+        if len(anchor):
+            linked.update(d for d in anchor.iterdescendants() if isinstance(d.tag, str))
+        elif not (anchor.text and anchor.text.strip()) and anchor.get("href"):
+            card = _stretched_card(anchor)
+            if card is not None:
+                linked.add(card)
+                linked.update(d for d in card.iterdescendants() if isinstance(d.tag, str))
+    inline_own: dict[etree._Element, tuple[int, int]] = {}
+    for el in reversed(elements):
+        st = stats[el]
+        own = _len(el.text)
+        punct = len(PUNCT.findall(el.text)) if el.text else 0
+        text = own
+        links = 0
+        para = 0
+        for child in el:
+            cst = stats.get(child)
+            tail = child.tail
+            if tail:
+                n = _len(tail)
+                own += n
+                text += n
+                punct += len(PUNCT.findall(tail))
+            if cst is None:
+                continue
+            text += cst.text
+            links += cst.links
+            para += cst.para
+            if child.tag not in BLOCK_TAGS:
+                c_own, c_punct = inline_own.get(child, (0, 0))
+                own += c_own
+                punct += c_punct
+        if el.tag == "a" or el in linked:
+            links = text
+        st.text = text
+        st.links = links
+        if el.tag in PARA_TAGS and own >= T.MIN_UNIT and links < T.UNIT_LINK_SHARE * text:
+            para += own
+        st.para = para
+        if el.tag in BLOCK_TAGS:
+            st.own = own
+            st.punct = punct
+        else:
+            inline_own[el] = (own, punct)
+    return stats
+
+
+def link_density(st: Stats) -> float:
+    return st.links / st.text if st.text else 0.0
+
+
+def box_is_links(st: Stats) -> bool:
+    """A box the writer will skip as a link list (menus, related stories, tag clouds)."""
+    if not st.text:
+        return False
+    density = st.links / st.text
+    if density > T.LINK_BOX_SHARE:
+        return True
+    small = st.text < T.LINK_BOX_SMALL_TEXT and st.punct < T.LINK_BOX_SMALL_PUNCT
+    return small and density > T.LINK_BOX_SMALL_SHARE
+
+
+def _forget(el: etree._Element, stats: StatsMap) -> None:
+    """Subtract a subtree about to be removed from its ancestors' measures."""
+    st = stats.get(el)
+    if st is None or not st.text:
+        return
+    text, links, para = st.text, st.links, st.para
+    parent = el.getparent()
+    while parent is not None:
+        pst = stats.get(parent)
+        if pst is not None:
+            pst.text -= text
+            pst.links -= links
+            pst.para -= para
+        parent = parent.getparent()
+
+
+def cut(el: etree._Element, stats: StatsMap) -> None:
+    """Remove ``el`` and leave an empty placeholder: the writer then knows a box stood here, and can
+    drop the heading that introduced it ("Related stories", "Mehr zum Thema")."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    _forget(el, stats)
+    marker = etree.Element(CUT)
+    marker.tail = el.tail
+    parent.replace(el, marker)
+
+
+def drop(el: etree._Element, stats: StatsMap) -> None:
+    """Remove ``el`` and its subtree, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    _forget(el, stats)
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)

@@ -1,0 +1,69 @@
+"""The trim pass: the edges of the written text, and repeats.
+
+What a box leaves at the ends of the text once the box itself is gone: a heading with nothing after
+it, short unpunctuated calls to action and labels, "follow us" and "subscribe" lines, a kicker above
+the first paragraph; and paragraphs that repeat one already written.
+"""
+
+from __future__ import annotations
+
+from newsdigest.extract import thresholds as T
+from newsdigest.extract.textshape import SENTENCE_END_STRICT, normalise_key
+from newsdigest.extract.write import Para
+
+
+def trim(blocks: list[Para]) -> list[Para]:
+    """``blocks`` without the furniture left at their edges and without repeats (a new list)."""
+    blocks = list(blocks)
+    # A trailing heading with nothing after it belongs to whatever box followed it.
+    while blocks and blocks[-1].heading:
+        blocks.pop()
+    # Short unpunctuated lines trailing the text are calls to action and box labels
+    # ("Kommentar schreiben", "Lade weitere Inhalte"), not the story's last words.
+    # A list that closes the text (sources, further reading) is made of such lines too; rating
+    # stars, share buttons and signature lists are lists of a word or two.
+    items = 0
+    while (
+        items < len(blocks) and blocks[-1 - items].item and len(blocks[-1 - items].text) >= T.CLOSING_ITEM_MIN
+    ):
+        items += 1
+    while (
+        len(blocks) > 1
+        and items < T.CLOSING_LIST_MIN
+        and len(blocks[-1].text) < T.TRAIL_MAX
+        and not SENTENCE_END_STRICT.search(blocks[-1].text)
+    ):
+        blocks.pop()
+        items = max(0, items - 1)
+    # A closing line that links to the outlet's social-network profiles or subscription pages is a
+    # "follow us" or "subscribe" call.
+    while len(blocks) > 1 and blocks[-1].follow and len(blocks[-1].text) < T.FOLLOW_MAX:
+        blocks.pop()
+    # Likewise a short label line above the first paragraph is a kicker or section name ("Promis",
+    # "Anzeige"); headings are kept, they may be the text's own.
+    for _ in range(T.LEAD_LABELS_DROPPED):
+        if (
+            len(blocks) > 1
+            and not blocks[0].heading
+            and _is_trailing_label(blocks[0].text)
+            and len(blocks[0].text) < T.LEAD_LABEL_MAX
+            and len(blocks[1].text) >= T.LEAD_LABEL_NEXT
+        ):
+            blocks.pop(0)
+    return dedupe(blocks)
+
+
+def _is_trailing_label(text: str) -> bool:
+    return len(text) < T.TRAIL_MAX and not SENTENCE_END_STRICT.search(text)
+
+
+def dedupe(blocks: list[Para]) -> list[Para]:
+    out: list[Para] = []
+    seen: set[str] = set()
+    for block in blocks:
+        key = normalise_key(block.text)
+        if not key or (key in seen and len(key) > T.REPEAT_MIN_KEY):
+            continue
+        seen.add(key)
+        out.append(block)
+    return out

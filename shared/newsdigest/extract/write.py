@@ -1,0 +1,343 @@
+"""The write pass: the chosen blocks in reading order, one paragraph per block of text.
+
+Every block element (paragraph, heading, list item, quote, cell) ends the paragraph before it; link
+lists, link-only blocks and leftover furniture inside the chosen blocks are skipped. Each paragraph
+keeps the lxml element and the text nodes it was read from, and :func:`blocks_of` turns the ones the
+trim pass keeps into :class:`Block` values, so other renderings (HTML, Markdown) are built from
+exactly the blocks the text is made of.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+from lxml import etree
+
+from newsdigest.extract import thresholds as T
+from newsdigest.extract import vocabulary as V
+from newsdigest.extract.measure import BLOCK_TAGS, CUT, HEADINGS, Stats, StatsMap, box_is_links
+from newsdigest.extract.textshape import (
+    INVISIBLE,
+    SENTENCE_END_STRICT,
+    WS,
+    collapse,
+    is_date_line,
+    normalise_key,
+)
+
+BlockKind = Literal["heading", "item", "paragraph", "placeholder"]
+# A node the writer read: (element, False) for its text, (element, True) for its tail. A <br> and a
+# placeholder stand for themselves.
+Source = tuple[etree._Element, bool]
+
+_LISTS = frozenset({"ul", "ol", "dl"})
+_ITEMS = frozenset({"li", "dd", "dt", "td", "th"})
+_BOXES = frozenset({"div", "section", "article", "table", "tr", "header"})
+_TEXT_BLOCKS = frozenset({"p", "li", "dd", "td", "blockquote", "h2", "h3", "h4", "h5", "h6"})
+_HOST = re.compile(r"^https?://(?:www\.)?([^/:?#]+)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph of the written text and where it was read from.
+
+    ``element`` is the innermost block element open while the text was written (a ``<p>``, an
+    ``<li>``, or a ``<div>`` holding the text directly); ``sources`` are the text and tail nodes the
+    text was joined from, in order. A ``placeholder`` block is a processing instruction another layer
+    put into the tree (the structured output marks where a picture stood): the writer only keeps its
+    place among the paragraphs, and drops it with the furniture around it.
+    """
+
+    kind: BlockKind
+    element: etree._Element
+    text: str
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(slots=True)
+class Para:
+    """A paragraph while the write and trim passes still decide on it."""
+
+    text: str
+    heading: bool
+    item: bool = False  # a list item or table cell
+    follow: bool = False  # links to a social-network profile or a subscription page
+    element: etree._Element | None = None
+    sources: tuple[Source, ...] = ()
+    seq: int = 0  # order of writing, kept while paragraphs are dropped
+
+    def block(self) -> Block:
+        kind: BlockKind = "heading" if self.heading else "item" if self.item else "paragraph"
+        assert self.element is not None
+        return Block(kind, self.element, self.text, self.sources)
+
+
+@dataclass(slots=True)
+class Written:
+    """What the write pass produced: the paragraphs, and the placeholders met between them, each with
+    the ``seq`` of the paragraph written before it (-1: before the first)."""
+
+    paras: list[Para]
+    placeholders: list[tuple[int, etree._Element]]
+
+
+class _Writer:
+    """Collects inline text into paragraphs; a block boundary ends the current paragraph."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.paras: list[Para] = []
+        self.heading_depth = 0
+        self.item_depth = 0
+        self.follow = False
+        self.sources: list[Source] = []
+        self.open: list[etree._Element] = []  # block elements entered and not yet left
+        self.root: etree._Element | None = None  # the chosen block being written
+        self.written = 0
+        self.placeholders: list[tuple[int, etree._Element]] = []
+
+    def add(self, text: str | None, node: etree._Element, tail: bool) -> None:
+        if text:
+            self.parts.append(text)
+            self.sources.append((node, tail))
+
+    def placeholder(self, node: etree._Element) -> None:
+        if self.parts:
+            self.sources.append((node, False))  # inside a paragraph's text
+        else:
+            self.placeholders.append((self.written - 1, node))
+
+    def flush(self) -> None:
+        if not self.parts:
+            return
+        raw = "".join(self.parts)
+        self.parts.clear()
+        sources = tuple(self.sources)
+        self.sources.clear()
+        follow, self.follow = self.follow, False
+        if INVISIBLE.search(raw):
+            raw = INVISIBLE.sub("", raw)
+        lines = [WS.sub(" ", line).strip() for line in raw.split("\n")]
+        if " on line " in raw:
+            lines = [line for line in lines if not V.SERVER_ERROR.match(line)]
+        text = "\n".join(line for line in lines if line)
+        if text and len(text) < T.DATE_LINE_MAX and is_date_line(text):
+            return  # a bare date line is metadata, kept in ``published``
+        if text and len(text) < T.COPYRIGHT_MAX and text.startswith(V.COPYRIGHT_START):
+            return  # picture credits and copyright notices
+        if text and len(text) < T.CAPTION_MAX and (V.CREDIT_END.search(text) or V.CAPTION_START.match(text)):
+            return  # a picture caption
+        if text:
+            element = self.open[-1] if self.open else self.root
+            heading, item = self.heading_depth > 0, self.item_depth > 0
+            self.paras.append(Para(text, heading, item, follow, element, sources, self.written))
+            self.written += 1
+
+    def drop_dangling_heading(self) -> None:
+        # A heading whose box was skipped ("Related articles", "Mehr zum Thema:") is furniture too.
+        if self.parts or not self.paras:
+            return
+        if is_box_label(self.paras[-1]):
+            self.paras.pop()
+
+
+def write(
+    blocks: list[etree._Element],
+    stats: StatsMap,
+    title: str | None,
+    url: str | None = None,
+    excluded: Collection[etree._Element] = frozenset(),
+) -> Written:
+    """The paragraphs of ``blocks`` in document order; elements in ``excluded`` are skipped."""
+    writer = _Writer()
+    title_key = normalise_key(title) if title else None
+    site = site_of(url)
+    refs: dict[etree._Element, bool] = {}
+    for block in blocks:
+        writer.flush()
+        writer.root = block
+        stack: list[tuple[etree._Element, bool]] = [(block, False)]
+        while stack:
+            el, closing = stack.pop()
+            tag = el.tag
+            if closing:
+                if tag in BLOCK_TAGS:
+                    writer.flush()
+                    writer.open.pop()
+                    if tag in HEADINGS:
+                        writer.heading_depth -= 1
+                    elif tag in _ITEMS:
+                        writer.item_depth -= 1
+                if el is not block:
+                    writer.add(el.tail, el, True)
+                continue
+            if not isinstance(tag, str):
+                if tag is etree.PI:
+                    writer.placeholder(el)
+                if el is not block:
+                    writer.add(el.tail, el, True)
+                continue
+            if tag == CUT:
+                writer.flush()
+                writer.drop_dangling_heading()
+                writer.add(el.tail, el, True)
+                continue
+            if el is not block and (el in excluded or _skip(el, stats, title_key, site, refs)):
+                if tag in BLOCK_TAGS:
+                    writer.flush()
+                    if stats[el].text >= T.DANGLING_BOX_MIN:
+                        writer.drop_dangling_heading()
+                writer.add(el.tail, el, True)
+                continue
+            if tag in BLOCK_TAGS:
+                writer.flush()
+                writer.open.append(el)
+                if tag in HEADINGS:
+                    writer.heading_depth += 1
+                elif tag in _ITEMS:
+                    writer.item_depth += 1
+            elif tag == "br":
+                writer.add("\n", el, False)
+            elif tag == "a" and is_follow_link(el.get("href")):
+                writer.follow = True
+            writer.add(el.text, el, False)
+            stack.append((el, True))
+            stack.extend((child, False) for child in reversed(el))
+        writer.flush()
+    return Written(writer.paras, writer.placeholders)
+
+
+def blocks_of(kept: list[Para], placeholders: list[tuple[int, etree._Element]]) -> list[Block]:
+    """``kept`` as blocks, each placeholder after the paragraph written before it or, when that one was
+    dropped, after the nearest kept one before it. Placeholders after the last kept paragraph and a
+    dropped one went with the closing furniture."""
+    last = kept[-1].seq if kept else -1
+    marks = iter([(after, node) for after, node in placeholders if after <= last])
+    mark = next(marks, None)
+    out: list[Block] = []
+    for para in kept:
+        while mark is not None and mark[0] < para.seq:
+            out.append(Block("placeholder", mark[1], ""))
+            mark = next(marks, None)
+        out.append(para.block())
+    while mark is not None:
+        out.append(Block("placeholder", mark[1], ""))
+        mark = next(marks, None)
+    return out
+
+
+def _skip(
+    el: etree._Element,
+    stats: StatsMap,
+    title_key: str | None,
+    site: str | None,
+    refs: dict[etree._Element, bool],
+) -> bool:
+    tag = el.tag
+    st = stats.get(el)
+    if st is None:
+        return False
+    if tag == "h1" and title_key is not None:
+        return normalise_key(collapse("".join(el.itertext()))) == title_key
+    if st.text == 0:
+        return False
+    density = st.links / st.text
+    if tag in _LISTS or tag in _BOXES:
+        if tag in {"div", "section"} and st.links and st.text < T.CALL_BOX_MAX and _calls_to_follow(el):
+            return True  # a sign-up box set into the story ("Get our newsletter", "Follow us")
+        if tag == "div" and density <= T.ONE_PARAGRAPH_LINKS and _wraps_one_paragraph(el, st):
+            return False  # a text module around a paragraph with a few links in it
+        # Lists and boxes that are mostly links: menus, related stories, tag lists.
+        links = box_is_links(st) or (
+            density > T.LINK_BOX_SMALL_SHARE and tag not in {"table", "tr"} and _teaser_list(el, stats)
+        )
+        return links and not (site and tag in {"ul", "ol"} and _is_reference(el, site, refs))
+    if tag in _TEXT_BLOCKS:
+        if density > T.ITEM_LINK_SHARE and tag == "li" and site:
+            parent = el.getparent()
+            return parent is None or not _is_reference(parent, site, refs)
+        return density > T.ITEM_LINK_SHARE
+    return False
+
+
+def site_of(url: str | None) -> str | None:
+    """The name an outlet goes by in its host ('bbc' for www.bbc.co.uk and bbc.com alike): its
+    sister domains are its own pages too."""
+    match = _HOST.match(url or "")
+    if not match:
+        return None
+    labels = match.group(1).lower().split(".")
+    if len(labels) > 2 and labels[-2] in V.SECOND_LEVEL_LABELS:
+        labels.pop()
+    return labels[-2] if len(labels) > 1 else labels[0]
+
+
+def _is_reference(el: etree._Element, site: str, refs: dict[etree._Element, bool]) -> bool:
+    """:func:`_reference_list`, remembered per list in ``refs`` (each of its items asks again)."""
+    found = refs.get(el)
+    if found is None:
+        found = refs[el] = _reference_list(el, site)
+    return found
+
+
+def _reference_list(el: etree._Element, site: str) -> bool:
+    """A list whose every entry is a full title linking to another site: the story's sources or
+    further reading. An outlet's menus and teasers link to its own pages, share buttons are a word."""
+    items = 0
+    for li in el:
+        if li.tag != "li":
+            continue
+        hosts = [site_of(a.get("href")) for a in li.iter("a")]
+        if not hosts or any(h is None or h == site for h in hosts):
+            return False
+        if len(collapse("".join(li.itertext()))) < T.REFERENCE_ITEM_MIN:
+            return False
+        if any(is_follow_link(a.get("href")) for a in li.iter("a")):
+            return False
+        items += 1
+    return items >= 2
+
+
+def _calls_to_follow(el: etree._Element) -> bool:
+    hrefs = [a.get("href") for a in el.iter("a")]
+    return bool(hrefs) and all(is_follow_link(h) for h in hrefs)
+
+
+def _wraps_one_paragraph(el: etree._Element, st: Stats) -> bool:
+    children = [c for c in el if isinstance(c.tag, str)]
+    if len(children) != 1 or children[0].tag != "p" or st.para < T.ONE_PARAGRAPH_SHARE * st.text:
+        return False
+    return bool(SENTENCE_END_STRICT.search("".join(children[0].itertext())))
+
+
+def _teaser_list(el: etree._Element, stats: StatsMap) -> bool:
+    """A box of three or more short entries that each carry a link: headlines of other stories
+    with a kicker or a line of summary ("Mehr zum Thema", "Read next"). Running text has longer
+    paragraphs, and most of them hold no link at all."""
+    items = 0
+    for child in el:
+        cst = stats.get(child)
+        if cst is None or not cst.text or child.tag in HEADINGS:
+            continue
+        if cst.links == 0 or cst.text > T.TEASER_ITEM_MAX:
+            return False
+        items += 1
+    return items >= T.TEASER_MIN_ITEMS
+
+
+def is_follow_link(href: str | None) -> bool:
+    if not href:
+        return False
+    return bool(V.PROFILE_LINK.match(href) or V.SIGNUP_LINK.search(href) or V.CHANNEL_LINK.match(href))
+
+
+def is_box_label(block: Para) -> bool:
+    """A short line that names the box after it ("Related articles", "Mehr zum Thema:"); a heading
+    written as a full sentence is a subheading or standfirst of the text itself."""
+    if len(block.text) < T.BOX_LABEL_MAX and not SENTENCE_END_STRICT.search(block.text):
+        return True
+    short = len(block.text) < T.BOX_HEADING_MAX
+    return block.heading and short and not SENTENCE_END_STRICT.search(block.text)
