@@ -10,7 +10,14 @@ from aws_lambda_powertools.utilities.batch import EventType, process_partial_res
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsdigest.aws import snapstart
-from newsdigest.aws.events import BudgetedBatchProcessor, event_kind, process_s3_event, process_s3_message
+from newsdigest.aws.events import (
+    BudgetedBatchProcessor,
+    discovered_url,
+    event_kind,
+    process_s3_event,
+    process_s3_message,
+    receive_count,
+)
 from newsdigest.aws.idempotency import idempotent_per_object
 from newsdigest.aws.observability import logger, metrics, tracer
 from newsdigest.aws.settings import get_settings
@@ -73,8 +80,32 @@ def post_articles() -> Response:
     return Response(200, content_types.APPLICATION_JSON, reply)
 
 
+#: Left for writing the item and reporting the batch after a discovered URL's fetch.
+RECORD_MARGIN_SECONDS = 10.0
+
+
+def ingest_discovered(
+    record: SQSRecord, message: dict[str, Any], context: LambdaContext
+) -> list[dict[str, Any]]:
+    last_attempt = receive_count(record) >= settings.max_receive_count
+    seconds = context.get_remaining_time_in_millis() / 1000 - RECORD_MARGIN_SECONDS
+    try:
+        outcome = service.ingest_discovered(
+            message["url"], not_before=message["not_before"], interval=message["interval"],
+            seconds=seconds, last_attempt=last_attempt,
+        )  # fmt: skip
+    except Exception as exc:
+        if last_attempt:
+            service.record_url_give_up(message["url"], exc)
+        raise
+    return [outcome.to_dict()]
+
+
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> list[dict[str, Any]]:
+def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> list[dict[str, Any]]:
+    message = discovered_url(record.body)
+    if message is not None:
+        return ingest_discovered(record, message, lambda_context)
     return process_s3_message(
         record, ingest_object, service.record_failure, max_receive_count=settings.max_receive_count
     )

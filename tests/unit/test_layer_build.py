@@ -102,8 +102,31 @@ def test_every_import_in_the_layer_code_is_shipped_or_provided() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 modules.add(node.module.split(".")[0])
     needed = _distributions(modules)
-    missing = {d: m for d, m in needed.items() if d not in requirements() and d not in RUNTIME_PROVIDED}
+    shipped = set(requirements()) | set(function_requirements())
+    missing = {d: m for d, m in needed.items() if d not in shipped and d not in RUNTIME_PROVIDED}
     assert not missing, f"imported by the layer's code but not shipped: {missing}"
+
+
+def function_requirements() -> dict[str, str]:
+    """What single functions ship in their own package (functions/<fn>/requirements.txt), pinned."""
+    pins = {}
+    for path in (ROOT / "functions").glob("*/requirements.txt"):
+        for raw in path.read_text().splitlines():
+            line = raw.split("#", 1)[0].strip()
+            if line:
+                name, sep, version = line.partition("==")
+                assert sep, f"unpinned requirement in {path}: {line!r}"
+                pins[_norm(name)] = version
+    return pins
+
+
+def test_the_feed_parser_ships_with_discover_only() -> None:
+    discover = ROOT / "functions" / "discover" / "requirements.txt"
+    assert {"feedparser", "defusedxml"} <= set(function_requirements())
+    assert "feedparser" in discover.read_text() and "feedparser" not in REQUIREMENTS.read_text()
+    for fn in ("ingest", "summarise"):
+        own = ROOT / "functions" / fn / "requirements.txt"
+        assert "feedparser" not in (own.read_text() if own.exists() else "")
 
 
 CHILD = r"""
@@ -207,7 +230,8 @@ def test_queue_cold_start_imports_nothing_a_queue_request_does_not_use() -> None
     """Tracing off (tests, local runs): no X-Ray SDK. Queue-driven: no HTTP router. Never NLTK & co."""
     loaded = _modules_loaded_by(QUEUE_COLD_START, POWERTOOLS_TRACE_DISABLED="true")
     for heavy in ("aws_xray_sdk", "aws_lambda_powertools.event_handler", "nltk", "pycountry", "bs4",
-                  "soupsieve", "numpy", "requests", "sumy.utils", "moto", "newsdigest.local"):  # fmt: skip
+                  "soupsieve", "numpy", "requests", "sumy.utils", "moto", "newsdigest.local", "feedparser",
+                  "defusedxml"):  # fmt: skip
         assert heavy not in loaded, f"{heavy} is imported at cold start"
 
 

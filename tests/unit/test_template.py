@@ -109,7 +109,7 @@ def test_queue_sources_report_partial_failures_and_have_dead_letter_queues(
 ) -> None:
     resources = template["Resources"]
     for function in functions(template).values():
-        for event in function["Properties"]["Events"].values():
+        for event in function["Properties"].get("Events", {}).values():
             if event["Type"] != "SQS":
                 continue
             assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -171,7 +171,7 @@ def test_function_policies_grant_no_wildcard_actions(template: dict[str, Any]) -
 def test_queues_are_encrypted_and_functions_capped(template: dict[str, Any]) -> None:
     resources = template["Resources"]
     queues = [v for v in resources.values() if v["Type"] == "AWS::SQS::Queue"]
-    assert len(queues) == 4
+    assert len(queues) == 6
     assert all(q["Properties"]["SqsManagedSseEnabled"] is True for q in queues)
     assert "ReservedConcurrentExecutions" in template["Globals"]["Function"]
 
@@ -186,3 +186,81 @@ def test_every_policy_scan_exception_is_justified(template: dict[str, Any]) -> N
     for skip in skips:
         assert skip["id"].startswith("CKV_")
         assert len(skip.get("comment", "")) > 30
+
+
+def _granted(function: dict[str, Any]) -> dict[str, set[str]]:
+    """Resource logical id -> actions granted on it by the function's inline statements."""
+    grants: dict[str, set[str]] = {}
+    for policy in function["Properties"].get("Policies", []):
+        assert set(policy) == {"Statement"}, f"managed policy templates are not least privilege: {policy}"
+        for statement in policy["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            resources = (
+                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            )
+            for resource in resources:
+                logical = resource["Fn::GetAtt"][0]
+                grants.setdefault(logical, set()).update(actions)
+    return grants
+
+
+WRITE_ACTIONS = {
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "sqs:SendMessage",
+    "s3:PutObject",
+}
+
+
+def test_discover_writes_only_to_its_queue_and_its_tables_and_nothing_triggers_it_back(
+    template: dict[str, Any],
+) -> None:
+    resources = template["Resources"]
+    discover = resources["DiscoverFunction"]
+    grants = _granted(discover)
+    written = {logical for logical, actions in grants.items() if actions & WRITE_ACTIONS}
+    assert written == {"SourcesTable", "CrawlStateTable", "DiscoveredQueue"}
+    assert grants["DiscoveredQueue"] == {"sqs:SendMessage"}
+    env = discover["Properties"]["Environment"]["Variables"]
+    assert {
+        env["SOURCES_TABLE"]["Ref"],
+        env["CRAWL_TABLE"]["Ref"],
+        env["DISCOVERED_QUEUE_URL"]["Ref"],
+    } == written
+    # Only the schedule invokes Discover; its queue feeds Ingest, never Discover itself.
+    assert "Events" not in discover["Properties"]
+    consumers = {
+        name
+        for name, function in functions(template).items()
+        for event in function["Properties"].get("Events", {}).values()
+        if event["Type"] == "SQS" and event["Properties"]["Queue"]["Fn::GetAtt"][0] == "DiscoveredQueue"
+    }
+    assert consumers == {"IngestFunction"}
+    # No table in the template has a stream, so no DynamoDB write triggers any function.
+    assert not [
+        k
+        for k, v in resources.items()
+        if v["Type"] == "AWS::DynamoDB::Table" and "StreamSpecification" in v["Properties"]
+    ]
+    assert discover["Properties"]["ReservedConcurrentExecutions"] == 1
+
+
+def test_discover_is_driven_by_eventbridge_scheduler_with_a_role_that_only_invokes_it(
+    template: dict[str, Any],
+) -> None:
+    resources = template["Resources"]
+    (schedule,) = [v for v in resources.values() if v["Type"] == "AWS::Scheduler::Schedule"]
+    target = schedule["Properties"]["Target"]
+    assert target["Arn"] == {"Fn::GetAtt": ["DiscoverFunction", "Arn"]}
+    role = resources[target["RoleArn"]["Fn::GetAtt"][0]]
+    (principal,) = [
+        s["Principal"]["Service"] for s in role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    ]
+    assert principal == "scheduler.amazonaws.com"
+    statements = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    assert {s["Action"]: s["Resource"]["Fn::GetAtt"][0] for s in statements} == {
+        "lambda:InvokeFunction": "DiscoverFunction",
+        "sqs:SendMessage": "DiscoveredDeadLetterQueue",
+    }

@@ -76,6 +76,24 @@ def object_refs_from_payload(payload: Any) -> list[dict[str, str]]:
     return refs
 
 
+def discovered_url(body: str) -> dict[str, Any] | None:
+    """A message Discover queued (``{"url": ..., "not_before": ..., "interval": ...}``); None for anything
+    else (S3 notifications come through the other queue with ``Records``)."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or "Records" in payload or "Event" in payload:
+        return None
+    url = payload.get("url")
+    if not isinstance(url, str) or not url:
+        raise InputError("discovered-URL message without a url", reason="malformed_event")
+    numbers = {k: payload.get(k, 0) for k in ("not_before", "interval")}
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers.values()):
+        raise InputError("discovered-URL message with a non-numeric pace", reason="malformed_event")
+    return {"url": url, **{k: float(v) for k, v in numbers.items()}}
+
+
 def receive_count(record: SQSRecord) -> int:
     try:
         return int(record.attributes.approximate_receive_count)

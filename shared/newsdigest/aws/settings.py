@@ -29,6 +29,11 @@ class Settings:
     max_receive_count: int = 3
     summary_method: str = "default"
     summary_sentences: int | None = None
+    #: Discover: its sources table, its crawl-state table, the queue into Ingest, sources to seed (JSON).
+    sources_table: str = ""
+    crawl_table: str = ""
+    discovered_queue_url: str = ""
+    seed_sources: str = ""
     fetch: FetchSettings = field(default_factory=FetchSettings)
 
     @classmethod
@@ -55,6 +60,10 @@ class Settings:
             max_receive_count=int(env.get("MAX_RECEIVE_COUNT", "3")),
             summary_method=env.get("SUMMARY_METHOD", "default"),
             summary_sentences=int(sentences) if sentences else None,
+            sources_table=env.get("SOURCES_TABLE", ""),
+            crawl_table=env.get("CRAWL_TABLE", ""),
+            discovered_queue_url=env.get("DISCOVERED_QUEUE_URL", ""),
+            seed_sources=env.get("SEED_SOURCES", ""),
             fetch=fetch,
         )
 

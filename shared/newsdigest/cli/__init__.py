@@ -9,9 +9,9 @@ import argparse
 import sys
 from contextlib import redirect_stdout
 
-from newsdigest.cli import extract, run, serve
+from newsdigest.cli import crawl, extract, run, serve, sources
 
-COMMANDS = (run, extract, serve)
+COMMANDS = (run, extract, serve, sources, crawl)
 
 
 def build_parser() -> argparse.ArgumentParser:

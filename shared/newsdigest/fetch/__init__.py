@@ -22,7 +22,7 @@ backoff on 429/5xx honouring a capped Retry-After, robots.txt honoured by defaul
 
 from __future__ import annotations
 
-from newsdigest.fetch.client import FetchResult, fetch_url
+from newsdigest.fetch.client import FetchResult, Validators, fetch_url
 from newsdigest.fetch.robots import RobotsCache
 
-__all__ = ["FetchResult", "RobotsCache", "fetch_url"]
+__all__ = ["FetchResult", "RobotsCache", "Validators", "fetch_url"]

@@ -34,6 +34,24 @@ ROBOTS_MAX_REDIRECTS = 5
 MAX_CONNECT_ATTEMPTS = 3
 _PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 _ROBOTS_ACCEPT = "text/plain,*/*;q=0.1"
+NOT_MODIFIED = 304
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """A cached copy's ``ETag`` and ``Last-Modified``: sent back as a conditional GET (RFC 9110 13.1),
+    which the server may answer ``304 Not Modified`` with no body."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        found = {}
+        if self.etag:
+            found["If-None-Match"] = self.etag
+        if self.last_modified:
+            found["If-Modified-Since"] = self.last_modified
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +67,12 @@ class FetchResult:
     #: Each redirect target in order, normalised; empty when the first response was final.
     redirects: list[str] = field(default_factory=list)
     elapsed_ms: int = 0
+    #: What to send next time for a conditional GET (``status`` 304: nothing changed, ``body`` empty).
+    validators: Validators = field(default_factory=Validators)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == NOT_MODIFIED
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +86,7 @@ class _Final:
     content_type: str
     charset: str | None
     body: bytes
+    validators: Validators = field(default_factory=Validators)
 
 
 class _RetryableStatus(Exception):
@@ -98,6 +123,8 @@ def fetch_url(
     sleep: Callable[[float], None] | None = None,
     robots_cache: RobotsCache | None = None,
     connect_override: ConnectOverride | None = None,
+    accept: tuple[str, frozenset[str]] | None = None,
+    validators: Validators | None = None,
 ) -> FetchResult:
     """Fetch one HTML page under the safety policy in ``settings``.
 
@@ -105,6 +132,8 @@ def fetch_url(
     ``sleep`` is the backoff sleep (tests pass a recorder); ``robots_cache`` defaults to one cache
     per process. ``connect_override`` is a test hook: after a (public) address passed the policy,
     dial the mapped loopback ``(ip, port)`` instead; it can only point at loopback.
+    ``accept`` is ``(Accept header, accepted MIME types)`` for documents other than HTML pages (feeds,
+    sitemaps); ``validators`` make the request conditional, and a 304 answer is then a result.
     """
     fetcher = _Fetcher(
         settings,
@@ -112,6 +141,8 @@ def fetch_url(
         sleep=sleep or time.sleep,
         robots_cache=robots_cache or DEFAULT_CACHE,
         connect_override=connect_override,
+        accept=accept,
+        validators=validators,
     )
     return fetcher.fetch(url)
 
@@ -125,8 +156,13 @@ class _Fetcher:
         sleep: Callable[[float], None],
         robots_cache: RobotsCache,
         connect_override: ConnectOverride | None,
+        accept: tuple[str, frozenset[str]] | None = None,
+        validators: Validators | None = None,
     ) -> None:
         self.settings = settings
+        self.accept_header, self.accepted_types = accept or (_PAGE_ACCEPT, ACCEPTED_TYPES)
+        self.html_only = accept is None
+        self.validators = validators
         self.resolver = resolver
         self.sleep = sleep
         self.robots_cache = robots_cache
@@ -150,6 +186,7 @@ class _Fetcher:
                     body=outcome.body,
                     redirects=redirects,
                     elapsed_ms=self.deadline.elapsed_ms(),
+                    validators=outcome.validators,
                 )
             if len(redirects) >= self.settings.max_redirects:
                 raise FetchError(
@@ -207,6 +244,8 @@ class _Fetcher:
                     return _Final(status, "", None, b"")
                 body = exchange.read_body(max_bytes=self.settings.robots_max_bytes, truncate=True)
                 return _Final(status, "text/plain", None, body)
+            if status == NOT_MODIFIED and self.validators is not None:
+                return _Final(status, "", None, b"", self.validators)
             if not 200 <= status < 300:
                 raise FetchError(f"HTTP {status} from {current.url}", reason="http_error")
             return self._read_page(current, exchange, status)
@@ -215,9 +254,10 @@ class _Fetcher:
 
     def _read_page(self, current: ParsedURL, exchange: Exchange, status: int) -> _Final:
         mime, charset = parse_content_type(exchange.header("Content-Type"))
-        if mime is not None and mime not in ACCEPTED_TYPES:
+        if mime is not None and mime not in self.accepted_types:
             raise FetchError(
-                f"content type {mime[:60]!r} from {current.url} is not HTML",
+                f"content type {mime[:60]!r} from {current.url} is not "
+                + ("HTML" if self.html_only else "one of " + ", ".join(sorted(self.accepted_types))),
                 reason="content_type_not_allowed",
             )
         length = exchange.header("Content-Length")
@@ -227,6 +267,9 @@ class _Fetcher:
                 f"Content-Length {int(length)} exceeds {self.settings.max_bytes} bytes", reason="too_large"
             )
         body = exchange.read_body(max_bytes=self.settings.max_bytes)
+        validators = Validators(exchange.header("ETag"), exchange.header("Last-Modified"))
+        if mime is None and not self.html_only:
+            mime = ""  # the caller sniffs the document it asked for
         if mime is None:
             if not looks_like_html(body):
                 raise FetchError(
@@ -234,7 +277,7 @@ class _Fetcher:
                     reason="content_type_not_allowed",
                 )
             mime = "text/html"
-        return _Final(status, mime, charset, body)
+        return _Final(status, mime, charset, body, validators)
 
     def _open(self, current: ParsedURL, *, robots: bool) -> Exchange:
         addresses = resolve_allowed(
@@ -242,10 +285,12 @@ class _Fetcher:
         )
         headers = {
             "User-Agent": self.settings.user_agent,
-            "Accept": _ROBOTS_ACCEPT if robots else _PAGE_ACCEPT,
+            "Accept": _ROBOTS_ACCEPT if robots else self.accept_header,
             "Accept-Encoding": ACCEPT_ENCODING,
             "Connection": "close",
         }
+        if self.validators is not None and not robots:
+            headers.update(self.validators.headers())
         last: TransientError | None = None
         for address in addresses[:MAX_CONNECT_ATTEMPTS]:
             try:

@@ -157,6 +157,10 @@ class LocalRuntime:
             "awsRegion": arn.split(":")[3],
         }
 
+    def fire_schedules(self) -> list[Any]:
+        """One tick of every schedule, as EventBridge Scheduler delivers it (the target's Input)."""
+        return [self.invoke(s.function, dict(s.input)) for s in self.resources.schedules]
+
     def pump_until(self, done: Callable[[], bool], *, timeout: float, idle_sleep: float = 0.2) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -23,6 +23,10 @@ LOCAL_REGION = "us-east-1"
 LOCAL_ACCOUNT = "123456789012"
 #: Deployed queues wait minutes before redelivery; locally a retry should come within seconds.
 LOCAL_VISIBILITY_TIMEOUT = 2
+#: Except for queues whose messages are fetched over the network at a per-host pace (discovered URLs):
+#: the runtime gives a batch half the visibility timeout, and a pace of one request a second per host
+#: with a fetch each needs more than one second.
+LOCAL_VISIBILITY_OVERRIDES = {"DiscoveredQueue": 30}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,16 @@ class FunctionSpec:
     sqs_sources: list[tuple[str, str, int]] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class ScheduleSpec:
+    """An ``AWS::Scheduler::Schedule`` whose target is one of the template's functions."""
+
+    logical_id: str
+    expression: str
+    function: str  # logical id of the target function
+    input: dict[str, Any]
+
+
 @dataclass(slots=True)
 class LocalResources:
     name: str
@@ -48,6 +62,7 @@ class LocalResources:
     functions: dict[str, FunctionSpec]
     queues: dict[str, str]  # logical id -> url
     outputs: dict[str, str]
+    schedules: list[ScheduleSpec] = field(default_factory=list)
 
 
 @contextmanager
@@ -124,9 +139,8 @@ def provision(
     # Queues without a redrive policy (the dead-letter queues) first, so redrive targets exist.
     sqs_resources = sorted(by_type("AWS::SQS::Queue"), key=lambda kv: "RedrivePolicy" in kv[1])
     for logical_id, props in sqs_resources:
-        queue_attrs = {
-            "VisibilityTimeout": str(min(int(props.get("VisibilityTimeout", 30)), visibility_timeout))
-        }
+        local_timeout = LOCAL_VISIBILITY_OVERRIDES.get(logical_id, visibility_timeout)
+        queue_attrs = {"VisibilityTimeout": str(min(int(props.get("VisibilityTimeout", 30)), local_timeout))}
         if "RedrivePolicy" in props:
             redrive = resolve(props["RedrivePolicy"])
             queue_attrs["RedrivePolicy"] = json.dumps(
@@ -156,6 +170,12 @@ def provision(
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ResourceInUseException":
                 raise
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl and ttl.get("Enabled"):
+            dynamodb.update_time_to_live(
+                TableName=table_name,
+                TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+            )
         described = dynamodb.describe_table(TableName=table_name)["Table"]
         refs[logical_id] = table_name
         attributes[(logical_id, "Arn")] = described["TableArn"]
@@ -182,6 +202,8 @@ def provision(
     functions: dict[str, FunctionSpec] = {}
     for logical_id, _ in by_type("AWS::Serverless::Function"):
         refs[logical_id] = f"{name}-{logical_id}"
+        arn = f"arn:aws:lambda:{region}:{LOCAL_ACCOUNT}:function:{refs[logical_id]}"
+        attributes[(logical_id, "Arn")] = arn
     for logical_id, props in by_type("AWS::Serverless::Function"):
         env = {
             k: str(resolve(v))
@@ -205,6 +227,19 @@ def provision(
             memory=int(props.get("MemorySize", globals_fn.get("MemorySize", 128))),
             sqs_sources=sources,
         )
+    # EventBridge Scheduler has no local counterpart: the runtime fires these (LocalRuntime.fire_schedules).
+    schedules = []
+    functions_by_arn = {attributes[(lid, "Arn")]: lid for lid in functions}
+    for logical_id, props in by_type("AWS::Scheduler::Schedule"):
+        target = props["Target"]
+        schedules.append(
+            ScheduleSpec(
+                logical_id=logical_id,
+                expression=str(resolve(props["ScheduleExpression"])),
+                function=functions_by_arn[resolve(target["Arn"])],
+                input=json.loads(target.get("Input") or "{}"),
+            )
+        )
     for logical_id, resource in resources.items():
         if resource["Type"] == "AWS::Serverless::HttpApi":
             refs[logical_id] = f"{name}-{logical_id}".lower()
@@ -222,4 +257,5 @@ def provision(
         functions=functions,
         queues=queues,
         outputs=outputs,
+        schedules=schedules,
     )

@@ -17,7 +17,7 @@ from newsdigest import budget
 from newsdigest.aws.observability import MetricUnit, logger, metrics
 from newsdigest.aws.settings import Settings
 from newsdigest.aws.storage import Storage, StoredObject
-from newsdigest.errors import BudgetExceeded, ExtractionError, InputError, NewsdigestError
+from newsdigest.errors import BudgetExceeded, ExtractionError, InputError, NewsdigestError, TransientError
 from newsdigest.pipeline.inputs import SOURCE_URL_METADATA, Source
 from newsdigest.pipeline.outcomes import Outcome
 from newsdigest.pipeline.policy import Kind, classify, describe
@@ -66,6 +66,10 @@ class IngestService:
         #: Uploads read but not yet stored, by (bucket, key): a give-up item must land on the article id
         #: a success would use, which the upload's metadata (its page URL) may decide.
         self._unfinished: dict[tuple[str, str], Source] = {}
+        from newsdigest.discovery.pacing import Pacer
+
+        #: This container's last request to each host, for discovered URLs' per-host pace.
+        self._pacer = Pacer()
 
     def ingest_object(self, bucket: str, key: str) -> Outcome:
         if bucket == self.settings.articles_bucket and key.startswith(self.settings.articles_prefix):
@@ -111,7 +115,20 @@ class IngestService:
                 outcomes.append(self._recorded(url, exc))
         return outcomes
 
-    def ingest_url(self, url: str, *, seconds: float | None = None) -> Outcome:
+    def ingest_discovered(
+        self, url: str, *, not_before: float, interval: float, seconds: float, last_attempt: bool
+    ) -> Outcome:
+        """A URL Discover queued: fetched no sooner than its host's slot and ``interval`` after this
+        container's previous request to the host; transient failures and bugs go back to the queue
+        (recorded only on the last attempt), permanent ones are recorded at once."""
+        from urllib.parse import urlsplit
+
+        host = urlsplit(url).netloc.lower()
+        if not self._pacer.wait(host, interval, not_before=not_before, budget=seconds - MIN_FETCH_SECONDS):
+            raise TransientError(f"{host}'s next request slot is past this invocation", reason="paced")
+        return self.ingest_url(url, seconds=seconds, retry_transient=not last_attempt)
+
+    def ingest_url(self, url: str, *, seconds: float | None = None, retry_transient: bool = False) -> Outcome:
         from newsdigest.fetch import fetch_url
 
         fetcher = self._fetcher or fetch_url
@@ -127,8 +144,10 @@ class IngestService:
             result = fetcher(url, fetch_settings)
             return self._store(attempt, result.body, http_charset=result.charset)
         except (Exception, BudgetExceeded) as exc:
-            # Direct and API calls have no queue to retry them: even transient errors are recorded.
             verdict = classify(exc)
+            if retry_transient and verdict.kind is not Kind.PERMANENT:
+                raise  # discovered URLs have a queue behind them: it redelivers
+            # Direct and API calls have no queue to retry them: even transient errors are recorded.
             if verdict.kind is Kind.BUG:
                 logger.error("URL failed: bug", extra={"url": url[:2000]}, exc_info=exc)
             return self._failed(attempt, exc, reason=verdict.reason)
@@ -189,6 +208,11 @@ class IngestService:
                 reason=reason,
                 message=f"{describe(exc)[:1000]} (not recorded: {describe(write_error)[:200]})",
             )
+
+    def record_url_give_up(self, url: str, exc: BaseException) -> Outcome:
+        """A discovered URL's last delivery failed: its failed item, before the message is dead-lettered."""
+        attempt = _Attempt(Source.for_request(url), stage="fetch")
+        return self._failed(attempt, exc, reason=classify(exc).give_up_reason)
 
     def record_failure(self, bucket: str, key: str, exc: BaseException, reason: str) -> dict[str, Any]:
         """The failed item of an upload whose work raised (a permanent error outside the service, or

@@ -1,0 +1,204 @@
+"""Discovery's AWS side: the sources table, the crawl-state table (seen URLs, host slots, validators)
+and the queue of discovered URLs that feeds Ingest.
+
+Crawl-state items share one table, keyed ``url#<canonical url>`` (the seen-URL record: written once,
+with ``attribute_not_exists``, so of two runs listing one URL exactly one queues it), ``host#<host>``
+(the next free request slot of a host) and ``doc#<document url>`` (ETag and Last-Modified of a feed or
+sitemap). Every item carries ``expires``, the table's TTL attribute.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from newsdigest.aws.storage import _from_dynamo, _to_dynamo
+from newsdigest.discovery import limits
+from newsdigest.discovery.sources import CrawlSource
+from newsdigest.fetch.client import Validators
+
+if TYPE_CHECKING:
+    from newsdigest.pipeline.discover import QueuedUrl
+
+_CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
+#: SQS SendMessageBatch takes ten entries per call.
+SQS_BATCH = 10
+
+
+class SourceTable:
+    """Sources, one item each, keyed ``source_id``; small (a few hundred items), so read by Scan."""
+
+    def __init__(self, table_name: str, *, dynamodb: Any | None = None) -> None:
+        self.table = (dynamodb or boto3.resource("dynamodb", config=_CLIENT_CONFIG)).Table(table_name)
+
+    def list_sources(self) -> list[CrawlSource]:
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"ConsistentRead": True}
+        while True:
+            page = self.table.scan(**kwargs)
+            items += page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return sorted((CrawlSource.from_item(_from_dynamo(i)) for i in items), key=lambda s: s.url)
+
+    def get(self, source_id: str) -> CrawlSource | None:
+        item = self.table.get_item(Key={"source_id": source_id}, ConsistentRead=True).get("Item")
+        return CrawlSource.from_item(_from_dynamo(item)) if item else None
+
+    def add(self, source: CrawlSource) -> bool:
+        """Store a new source; False when one with the same canonical URL exists (left as it is)."""
+        try:
+            self.table.put_item(
+                Item=_to_dynamo(source.to_item()), ConditionExpression="attribute_not_exists(source_id)"
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def remove(self, source_id: str) -> bool:
+        response = self.table.delete_item(Key={"source_id": source_id}, ReturnValues="ALL_OLD")
+        return bool(response.get("Attributes"))
+
+    def set_enabled(self, source_id: str, enabled: bool) -> bool:
+        try:
+            self.table.update_item(
+                Key={"source_id": source_id},
+                UpdateExpression="SET enabled = :e",
+                ConditionExpression="attribute_exists(source_id)",
+                ExpressionAttributeValues={":e": enabled},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def save_state(self, source: CrawlSource) -> None:
+        """Write what a run learnt, without touching the owner's settings (a concurrent `sources
+        disable` wins) and without resurrecting a source removed meanwhile."""
+        state = _to_dynamo(dict(source.state))
+        if not state:
+            return
+        names = {f"#s{i}": k for i, k in enumerate(state)}
+        values = {f":s{i}": v for i, v in enumerate(state.values())}
+        try:
+            self.table.update_item(
+                Key={"source_id": source.id},
+                UpdateExpression="SET " + ", ".join(f"#s{i} = :s{i}" for i in range(len(state))),
+                ConditionExpression="attribute_exists(source_id)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+
+
+class CrawlStateTable:
+    def __init__(self, table_name: str, *, dynamodb: Any | None = None) -> None:
+        self.table = (dynamodb or boto3.resource("dynamodb", config=_CLIENT_CONFIG)).Table(table_name)
+
+    def claim(self, url: str, *, source_id: str, expires: int) -> bool:
+        try:
+            self.table.put_item(
+                Item={"key": f"url#{url}", "source_id": source_id, "expires": expires},
+                ConditionExpression="attribute_not_exists(#k)",
+                ExpressionAttributeNames={"#k": "key"},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release(self, url: str) -> None:
+        self.table.delete_item(Key={"key": f"url#{url}"})
+
+    def seen(self, url: str) -> bool:
+        return "Item" in self.table.get_item(Key={"key": f"url#{url}"}, ConsistentRead=True)
+
+    def host_slot(self, host: str) -> float | None:
+        item = self.table.get_item(Key={"key": f"host#{host}"}, ConsistentRead=True).get("Item")
+        return float(item["next_at"]) if item else None
+
+    def set_host_slot(self, host: str, at: float) -> None:
+        from decimal import Decimal
+
+        self.table.put_item(
+            Item={"key": f"host#{host}", "next_at": Decimal(str(round(at, 3))), "expires": int(at) + 86400}
+        )
+
+    def validators(self, url: str) -> Validators | None:
+        item = self.table.get_item(Key={"key": f"doc#{url}"}, ConsistentRead=True).get("Item")
+        if not item:
+            return None
+        return Validators(etag=item.get("etag") or None, last_modified=item.get("last_modified") or None)
+
+    def set_validators(self, url: str, validators: Validators, *, expires: int) -> None:
+        fields = {
+            "etag": validators.etag,
+            "last_modified": validators.last_modified,
+        }
+        kept = {k: v for k, v in fields.items() if v and len(v) <= limits.MAX_VALIDATOR_LENGTH}
+        if not kept:
+            return
+        self.table.put_item(Item={"key": f"doc#{url}", **kept, "expires": expires})
+
+
+class DiscoveryStore(SourceTable):
+    """What the Discover service needs, over the two tables."""
+
+    def __init__(self, sources_table: str, state_table: str, *, dynamodb: Any | None = None) -> None:
+        resource = dynamodb or boto3.resource("dynamodb", config=_CLIENT_CONFIG)
+        super().__init__(sources_table, dynamodb=resource)
+        self.state = CrawlStateTable(state_table, dynamodb=resource)
+
+    def claim(self, url: str, *, source_id: str, expires: int) -> bool:
+        return self.state.claim(url, source_id=source_id, expires=expires)
+
+    def release(self, url: str) -> None:
+        self.state.release(url)
+
+    def host_slot(self, host: str) -> float | None:
+        return self.state.host_slot(host)
+
+    def set_host_slot(self, host: str, at: float) -> None:
+        self.state.set_host_slot(host, at)
+
+    def validators(self, url: str) -> Validators | None:
+        return self.state.validators(url)
+
+    def set_validators(self, url: str, validators: Validators, *, expires: int) -> None:
+        self.state.set_validators(url, validators, expires=expires)
+
+
+class DiscoveredQueue:
+    """The queue Ingest reads discovered URLs from: batches of ten, each message delayed to its slot."""
+
+    def __init__(self, queue_url: str, *, sqs: Any | None = None) -> None:
+        self.queue_url = queue_url
+        self.sqs = sqs or boto3.client("sqs", config=_CLIENT_CONFIG)
+
+    def send(self, urls: Sequence[QueuedUrl]) -> list[QueuedUrl]:
+        failed: list[QueuedUrl] = []
+        for start in range(0, len(urls), SQS_BATCH):
+            chunk = list(urls[start : start + SQS_BATCH])
+            entries = [
+                {"Id": str(i), "MessageBody": json.dumps(q.message()), "DelaySeconds": q.delay_seconds}
+                for i, q in enumerate(chunk)
+            ]
+            try:
+                response = self.sqs.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
+            except ClientError:
+                failed += chunk
+                continue
+            failed += [chunk[int(f["Id"])] for f in response.get("Failed", [])]
+        return failed

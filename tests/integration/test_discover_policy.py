@@ -1,0 +1,91 @@
+"""Discover under the production address policy (private addresses refused): the synthetic site is
+reached as a public name (an injected resolver answers a public address, ``connect_override`` dials
+loopback in its place), and a sitemap that points at a private address is refused, never dialled."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from newsdigest.discovery.sources import validate_source
+from newsdigest.fetch import fetch_url
+from newsdigest.fetch.policy import FetchSettings
+from newsdigest.pipeline.discover import DiscoverService
+
+from .news_site import NewsSite, serve
+
+PUBLIC_IP = "93.184.215.14"
+
+
+class MemoryStore:
+    def __init__(self, sources: list[Any]) -> None:
+        self.sources = {s.id: s for s in sources}
+        self.seen: set[str] = set()
+        self.slots: dict[str, float] = {}
+
+    def list_sources(self) -> list[Any]:
+        return list(self.sources.values())
+
+    def save_state(self, source: Any) -> None:
+        self.sources[source.id] = source
+
+    def claim(self, url: str, *, source_id: str, expires: int) -> bool:
+        if url in self.seen:
+            return False
+        self.seen.add(url)
+        return True
+
+    def release(self, url: str) -> None:
+        self.seen.discard(url)
+
+    def host_slot(self, host: str) -> float | None:
+        return self.slots.get(host)
+
+    def set_host_slot(self, host: str, at: float) -> None:
+        self.slots[host] = at
+
+    def validators(self, url: str) -> None:
+        return None
+
+    def set_validators(self, url: str, validators: Any, *, expires: int) -> None:
+        pass
+
+
+class MemoryQueue:
+    def __init__(self) -> None:
+        self.sent: list[Any] = []
+
+    def send(self, urls: Any) -> list[Any]:
+        self.sent += urls
+        return []
+
+
+def test_a_sitemap_pointing_at_a_private_address_is_a_recorded_failure_and_never_dialled() -> None:
+    index = (
+        b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>http://10.20.30.40/internal-sitemap.xml</loc></sitemap>"
+        b"<sitemap><loc>http://news.example/news-sitemap.xml</loc></sitemap></sitemapindex>"
+    )
+    site = NewsSite(articles=2, crawl_delay=0, extra={"/hostile/index.xml": ("application/xml", index)})
+    with serve(site):
+        port = int(site.base.rsplit(":", 1)[1])
+        dialled: list[tuple[str, int]] = []
+
+        def resolver(host: str, port_: int) -> list[str]:
+            dialled.append((host, port_))
+            return [PUBLIC_IP] if host == "news.example" else []
+
+        fetcher = partial(
+            fetch_url, resolver=resolver, connect_override={(PUBLIC_IP, 80): ("127.0.0.1", port)}
+        )
+        site.base = "http://news.example"  # the documents name the public host
+        source = validate_source({"url": "http://news.example/hostile/index.xml"})
+        store, queue = MemoryStore([source]), MemoryQueue()
+        service = DiscoverService(store, queue, FetchSettings(allow_private_addresses=False), fetcher=fetcher)
+        (report,) = service.run(seconds=60)
+    assert [e["reason"] for e in report.errors] == ["address_not_allowed"]
+    assert "10.20.30.40" in report.errors[0]["url"]
+    assert report.status == "partial"  # the public child sitemap was still read
+    assert sorted(q.url for q in queue.sent) == sorted(site.article_urls()[-2:])
+    assert store.sources[source.id].state["errors"][0]["reason"] == "address_not_allowed"
+    assert all(host == "news.example" for host, _ in dialled)
