@@ -39,6 +39,13 @@ from newsdigest.pipeline.inputs import Source
 
 #: Below this much time left in the invocation no new document is started.
 MIN_DOCUMENT_SECONDS = 10.0
+#: Longest wait for a host's next free slot (Ingest's queued fetches hold the earlier ones) before a
+#: document is left for the next run instead.
+MAX_DOCUMENT_WAIT_SECONDS = 30.0
+
+
+class _HostBusy(Exception):
+    """The host's request slots are taken further ahead than a run waits: try the document next run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +232,19 @@ class DiscoverService:
             if deadline - time.monotonic() < MIN_DOCUMENT_SECONDS:
                 report.deferred += 1
                 break
-            report.documents += 1
             try:
                 result = self._fetch(source, url, conditional=hint in {"feed", "sitemap", "auto"})
+            except _HostBusy:
+                report.deferred += 1 + len(pending)
+                pending = []
+                break
+            except NewsdigestError as exc:
+                report.documents += 1
+                logger.warning("document failed", extra={"url": url, "reason": exc.reason})
+                report.errors.append({"url": url, "reason": exc.reason, "message": str(exc)[:500]})
+                continue
+            report.documents += 1
+            try:
                 if result.not_modified:
                     report.not_modified += 1
                     continue
@@ -283,7 +300,12 @@ class DiscoverService:
 
         fetcher = self._fetcher or fetch_url
         host = urlsplit(url).netloc.lower()
-        self.pacer.wait(host, self._interval(source, url))
+        slots = self._slots.get(host)
+        not_before = slots.next_at if slots is not None else (self.store.host_slot(host) or 0.0)
+        if not self.pacer.wait(
+            host, self._interval(source, url), not_before=not_before, budget=MAX_DOCUMENT_WAIT_SECONDS
+        ):
+            raise _HostBusy(host)
         validators = self.store.validators(url) if conditional else None
         return fetcher(
             url,
