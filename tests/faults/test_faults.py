@@ -65,7 +65,7 @@ def test_random_faults_on_every_service_still_bring_every_upload_to_one_final_it
     batch = pages(24, broken_every=6)
     inputs = upload(stack.s3, stack.raw_bucket, batch)
     usable = {aid for aid, (_key, _body, ok) in zip(inputs, batch, strict=True) if ok}
-    stack.proxy.plan = FaultPlan(rates={"s3": 0.25, "dynamodb": 0.25, "sqs": 0.1}, seed=6)
+    stack.proxy.plan = FaultPlan(rates={"s3": 0.25, "dynamodb": 0.25, "sqs": 0.1}, seed=7)
     assert stack.pump_until_drained(timeout=60), "work queues did not drain within 60 s"
     stack.proxy.plan = FaultPlan()
 
