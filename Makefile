@@ -75,6 +75,7 @@ size:
 
 bench: install
 	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/dates.py
 	$(BIN)/python benchmarks/summarisation.py
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/coldstart.py  # measures .aws-sam/build (`make build`); else the source tree

@@ -39,7 +39,10 @@ RUNTIME_PROVIDED = {
     "certifi",
 }
 #: Heavy packages no request imports: they must not be shipped (nor imported by a cold start).
-UNWANTED = {"nltk", "pycountry", "numpy", "requests", "beautifulsoup4", "soupsieve", "setuptools", "moto"}
+UNWANTED = {
+    "nltk", "pycountry", "numpy", "requests", "beautifulsoup4", "soupsieve", "setuptools", "moto",
+    "dateparser",  # htmldate's last resort, replaced by a stub (extract/published.py)
+}  # fmt: skip
 #: Modules only Lambda's runtime has (imported behind a guard).
 RUNTIME_ONLY_MODULES = {"snapshot_restore_py"}
 LAYER_LIMIT_MB = 40.0

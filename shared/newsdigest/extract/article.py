@@ -8,7 +8,6 @@ for input that is not a text page at all; pages that parse but hold no article c
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from lxml import etree
 
@@ -18,12 +17,13 @@ from newsdigest.extract import thresholds as T
 from newsdigest.extract.authors import clean_authors
 from newsdigest.extract.content import main_text
 from newsdigest.extract.dateline import parse_dateline
-from newsdigest.extract.dates import date_from_url, find_dates, parse_date
+from newsdigest.extract.dates import parse_date
 from newsdigest.extract.dom import parse_html
 from newsdigest.extract.encoding import check_binary, decode_html
 from newsdigest.extract.jsonld import JsonLdInfo, parse_jsonld
 from newsdigest.extract.language import detect_language, normalise_code
 from newsdigest.extract.prune import strip_furniture_tags
+from newsdigest.extract.published import published_date, release_day
 from newsdigest.extract.title import choose_title
 from newsdigest.models import Article, ArticleStatus
 
@@ -48,7 +48,7 @@ def extract_article(html: bytes | str, url: str | None = None, *, http_charset: 
     if root is None:
         return _empty(url, encoding, "the page holds no parseable HTML")
     try:
-        return _extract(root, url, encoding)
+        return _extract(root, url, encoding, page_chars=len(text))
     except RecursionError as exc:
         # Markup nested past what the tree walks can follow is the page's doing: a clear outcome.
         # Anything else raised here is a bug in the extractor and propagates as one (the retry
@@ -76,7 +76,7 @@ def _to_text(html: bytes | str, http_charset: str | None) -> tuple[str, str | No
     raise InputError(f"expected bytes or str, got {type(html).__name__}", reason="bad_input")
 
 
-def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Article:
+def _extract(root: etree._Element, url: str | None, encoding: str | None, *, page_chars: int) -> Article:
     meta = meta_mod.collect(root, url)
     jl = parse_jsonld(meta.jsonld_blocks)
     site_name = meta_mod.site_name(meta) or jl.publisher
@@ -87,15 +87,12 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
         title_sources.append(meta.title_tag)
     title = choose_title(title_sources, site_name=site_name, url=url, headings=meta.h1)
 
+    release = release_day(root, url, page_chars=page_chars)  # before any pruning: the whole page
     body = root.find("body")
     if body is None:
         body = root
     strip_furniture_tags(root)
-    published = _vote_published(url, jl, meta)
-    if published is None:
-        published = _visible_date(body, meta.h1)
-    elif (local_day := _printed_day(published, body, meta.h1)) is not None:
-        published = local_day
+    published = published_date(release, url=url, jl=jl, meta=meta, body=body, headings=meta.h1)
     paragraphs = main_text(body, title, url, jl.body).paragraphs
     text = "\n\n".join(paragraphs)
 
@@ -131,67 +128,6 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None) -> Art
     )
 
 
-def _vote_published(url: str | None, jl: JsonLdInfo, meta: meta_mod.PageMeta) -> str | None:
-    """The publication date most sources agree on; earlier sources break ties.
-
-    Single sources are often wrong in their own way (a CMS writes the last edit into
-    ``datePublished``, a template prints today's date), but they rarely agree on a wrong day.
-    """
-    candidates: list[tuple[str, float]] = []
-    url_day = date_from_url(url)
-    if url_day:
-        candidates.append((url_day, 2.5))  # a date in the path was fixed when the story went up
-    jl_day = parse_date(jl.published)
-    if jl_day:
-        candidates.append((jl_day, 1.0))
-    candidates.extend((day, 1.0) for day in meta_mod.published_candidates(meta))
-    for value in (meta.time_published, meta.text_published):
-        if value:
-            candidates.append((value, 1.0))
-    if not candidates:
-        return None
-    votes: dict[str, float] = {}
-    for value, weight in candidates:
-        votes[value[:10]] = votes.get(value[:10], 0.0) + weight
-    best_day = max(votes, key=lambda day: votes[day])  # first maximum: earliest source wins ties
-    return next(value for value, _ in candidates if value[:10] == best_day)
-
-
-_UTC_OR_NAIVE = re.compile(r"T(\d{2}):\d{2}(?::\d{2})?(?:Z|[+-]00:?00)?$")
-
-
-def _printed_day(published: str, body: etree._Element, headings: list[str]) -> str | None:
-    """The day printed on the page when ``published`` is a UTC (or zone-less) time near midnight and
-    the page shows the neighbouring day: the machine date is in UTC, the outlet's local day is what
-    it printed (a CMS storing midnight CET as 23:00Z, an American evening story stamped after 00:00Z).
-    Only the direction a time zone can explain counts: late UTC hours may be the next local day,
-    early ones the previous."""
-    match = _UTC_OR_NAIVE.search(published)
-    if match is None:
-        return None
-    hour = int(match.group(1))
-    if 8 <= hour < 20:
-        return None
-    shown = _visible_date(body, headings)
-    if shown is None:
-        return None
-    try:
-        gap = (date.fromisoformat(shown[:10]) - date.fromisoformat(published[:10])).days
-    except ValueError:
-        return None
-    return shown[:10] if gap == (1 if hour >= 20 else -1) else None
-
-
-def _visible_date(body: etree._Element, headings: list[str]) -> str | None:
-    """The first date written near the headline: bylines print the publication day there."""
-    text = " ".join(" ".join(body.itertext()).split())[:200_000]
-    start = 0
-    if headings:
-        pos = text.find(headings[0])
-        if pos >= 0:
-            start = max(0, pos - 300)
-    found = find_dates(text[start : start + 6000], limit=1) or find_dates(text[:6000], limit=1)
-    return found[0][1] if found else None
 
 
 def _language(declared: str | None, text: str) -> str | None:

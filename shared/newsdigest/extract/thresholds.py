@@ -182,3 +182,18 @@ BASELINE_FACTOR = 2
 JSONLD_MIN_CHARS = 200
 JSONLD_WORD_OVERLAP = 0.5
 JSONLD_DOM_SHARE = 0.6
+
+# --- publication date (extract/published.py; benchmarks/dates.py on the 727 dated dev pages) -------
+
+# How many days our reading may stand from htmldate's and still win: one, the shift a time zone makes
+# between a UTC timestamp and the day the outlet printed. On the 727 dated development pages the two
+# readings are a day apart on 14 pages (ours right on 11, htmldate on 3); further apart on 47, where
+# each is right on 18, so there htmldate's record off the development pages decides.
+LOCAL_DAY_TOLERANCE = 1
+# Pages larger than these are read by our own reading alone: htmldate copies, serialises and scans the
+# whole page with regular expressions, 1-2 s of CPU on hostile pages of 100,000 date-like elements or
+# 4 MB of text. The largest of the 990 development pages has 10,106 elements and 1.6 M characters.
+HTMLDATE_MAX_ELEMENTS = 15_000
+HTMLDATE_MAX_CHARS = 2_000_000
+# A date in the URL path was fixed when the story went up; it outweighs any one page timestamp.
+URL_DATE_WEIGHT = 2.5
