@@ -10,10 +10,12 @@ SAM_PYENV := $(shell command -v pyenv >/dev/null 2>&1 && pyenv versions --bare 2
 SAM_ENV := $(if $(SAM_PYENV),PYENV_VERSION=$(shell pyenv version-name 2>/dev/null | cut -d: -f1):$(SAM_PYENV),)
 export AWS_DEFAULT_REGION ?= us-east-1
 export AWS_REGION ?= us-east-1
+# No usage reports from the SAM CLI (it sends them by default), here or in CI.
+export SAM_CLI_TELEMETRY := 0
 
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: help install run test test-e2e lint format validate security build size bench clean
+.PHONY: help install run test test-e2e lint format validate security build size bench tools-outdated clean
 
 help:
 	@echo "make run        install and run the whole pipeline locally on the shipped news page"
@@ -24,22 +26,32 @@ help:
 	@echo "make build      sam build"
 	@echo "make size       unzipped size of each built function and the layer"
 	@echo "make bench      extraction, summarisation, pipeline, cold-start and load benchmarks"
+	@echo "make test-e2e   the tests against a deployed stack (NEWSDIGEST_STACK=name)"
+	@echo "make tools-outdated  newer releases of the pinned tools (tools/*.txt)"
 
+# Recipes that `make run` goes through are silent (@) and report on stderr: its stdout is the item alone.
 $(BIN)/newsdigest: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	@echo "setting up $(VENV) (first run only)" >&2
+	@$(PYTHON) -m venv $(VENV) >&2
+	@$(BIN)/pip install --quiet --upgrade pip >&2
+	@$(BIN)/pip install --quiet -e '.[dev,bench]' >&2
 	@touch $@
 
 install: $(BIN)/newsdigest
 
 run: install
-	$(BIN)/newsdigest run events/pages/tass-grain-harvest.html
+	@$(BIN)/newsdigest run events/pages/tass-grain-harvest.html
 
 test: install
 	$(BIN)/pytest tests --ignore=tests/e2e -q
 
+# Without a stack there is nothing to test: say so and fail, rather than pass on tests that all skipped.
 test-e2e: install
+	@if [ -z "$$NEWSDIGEST_STACK" ]; then \
+		echo "test-e2e: NEWSDIGEST_STACK is not set, so no deployed stack was tested: ran nothing" >&2; \
+		echo "          deploy (README: Deploying) and run NEWSDIGEST_STACK=<stack name> make test-e2e" >&2; \
+		exit 1; \
+	fi
 	$(BIN)/pytest tests/e2e -q
 
 lint: install
@@ -49,18 +61,21 @@ lint: install
 format: install
 	$(BIN)/ruff format shared functions tests benchmarks
 
-$(SAM):
+# Tool versions are pinned in tools/*.txt; a changed pin file reinstalls its venv (tools/README.md).
+$(SAM): tools/sam.txt
 	$(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
-	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli
+	$(SAM_VENV)/bin/pip install --quiet -r tools/sam.txt
+	@touch $@
 
 validate: $(SAM)
 	$(SAM) validate --lint --template template.yaml --region $(AWS_DEFAULT_REGION)
 
-$(CHECKOV_VENV)/bin/checkov:
+$(CHECKOV_VENV)/bin/checkov: tools/scan.txt
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
-	$(CHECKOV_VENV)/bin/pip install --quiet checkov cfn-lint
+	$(CHECKOV_VENV)/bin/pip install --quiet -r tools/scan.txt
+	@touch $@
 
 security: $(CHECKOV_VENV)/bin/checkov
 	$(CHECKOV_VENV)/bin/cfn-lint template.yaml
@@ -80,6 +95,10 @@ bench: install
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/coldstart.py  # measures .aws-sam/build (`make build`); else the source tree
 	$(BIN)/python benchmarks/load.py
+
+tools-outdated: $(SAM) $(CHECKOV_VENV)/bin/checkov
+	@$(SAM_VENV)/bin/pip list --outdated --disable-pip-version-check | grep -iE '^(Package|-+|aws-sam-cli) ' || echo "aws-sam-cli: up to date"
+	@$(CHECKOV_VENV)/bin/pip list --outdated --disable-pip-version-check | grep -iE '^(Package|-+|checkov|cfn-lint) ' || echo "checkov, cfn-lint: up to date"
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache build *.egg-info
