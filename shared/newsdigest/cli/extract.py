@@ -1,39 +1,54 @@
-"""`newsdigest extract`: the article of one file or URL, no AWS involved."""
+"""`newsdigest extract`: the article of one file, URL or standard input, no AWS involved."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from dataclasses import replace
 from typing import Any, TextIO
 
+from newsdigest.cli import exits
 from newsdigest.cli.common import print_json
+from newsdigest.cli.readers import hint_for, read_input, source_kind
 
 
 def cmd_extract(args: argparse.Namespace, out: TextIO) -> int:
+    from newsdigest.aws.settings import get_settings
     from newsdigest.errors import NewsdigestError
     from newsdigest.extract import extract_article
 
+    # The limits Ingest applies: FETCH_MAX_BYTES for a file or stdin as for an upload, and the
+    # fetcher's own settings for a URL.
+    fetch_settings = get_settings().fetch
+    if args.allow_private_addresses:
+        fetch_settings = replace(fetch_settings, allow_private_addresses=True)
     charset = None
     try:
-        if args.source.lower().startswith(("http://", "https://")):
-            from newsdigest.aws.settings import get_settings
+        if source_kind(args.source) == "url":
             from newsdigest.fetch import fetch_url
 
-            result = fetch_url(args.source, get_settings().fetch)
+            result = fetch_url(args.source, fetch_settings)
             html, url, charset = result.body, result.final_url, result.charset
         else:
-            html, url = Path(args.source).read_bytes(), args.url
+            html, url = read_input(args.source, max_bytes=fetch_settings.max_bytes), args.url
         article = extract_article(html, url, http_charset=charset)
-    except (NewsdigestError, OSError) as exc:
-        print(f"newsdigest: {args.source}: {getattr(exc, 'reason', 'error')}: {exc}", file=sys.stderr)
-        return 1
+    except NewsdigestError as exc:
+        hint = hint_for(exc.reason)
+        print(f"newsdigest: {args.source}: {exc.reason}: {exc}", file=sys.stderr)
+        if hint:
+            print(f"newsdigest: {hint}", file=sys.stderr)
+        return exits.INPUT_FAILED
     print_json(article.to_dict(), out)
-    return 0 if article.status == "ok" else 1
+    return exits.OK if article.status == "ok" else exits.INPUT_FAILED
 
 
 def register(sub: Any) -> None:
-    extract = sub.add_parser("extract", help="print the article extracted from a file or URL (no AWS)")
-    extract.add_argument("source", metavar="FILE|URL")
-    extract.add_argument("--url", help="the page's URL, when SOURCE is a file")
+    extract = sub.add_parser("extract", help="print the article extracted from a file, URL or stdin (no AWS)")
+    extract.add_argument("source", metavar="SOURCE", help="http(s) URL, path to an HTML file, or - for stdin")
+    extract.add_argument("--url", help="the page's URL, when SOURCE is a file or stdin")
+    extract.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="let the fetcher reach loopback/private hosts (local testing only)",
+    )
     extract.set_defaults(func=cmd_extract)

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from typing import Any, TextIO
 
+from newsdigest.cli import exits
 from newsdigest.cli.common import find_template, print_json
+from newsdigest.cli.progress import MODES
+from newsdigest.cli.readers import hint_for, source_kind
 from newsdigest.cli.target import DEFAULT_NAME, add_target_arguments
 
 DEFAULT_TIMEOUT = 120.0
+#: Counting settled inputs costs one item lookup per open input: at most once a second.
+POLL_PROGRESS_SECONDS = 1.0
 
 
 def _report(submissions: list[Any], items: dict[str, dict[str, Any]], out: TextIO, timeout: float) -> int:
-    failures = 0
+    """Each item once on stdout, each failure named on stderr; the exit status of the whole run."""
+    failures = late = 0
     printed: set[str] = set()
     for sub in submissions:
         if sub.error:
@@ -23,7 +30,7 @@ def _report(submissions: list[Any], items: dict[str, dict[str, Any]], out: TextI
             continue
         item = items.get(sub.article_id)
         if item is None:
-            failures += 1
+            late += 1
             print(f"newsdigest: FAILED {sub.source}: no result within {timeout:.0f}s", file=sys.stderr)
             continue
         if sub.article_id not in printed:
@@ -35,7 +42,51 @@ def _report(submissions: list[Any], items: dict[str, dict[str, Any]], out: TextI
                 f"newsdigest: FAILED {sub.source}: {item.get('reason')}: {item.get('error', '')}",
                 file=sys.stderr,
             )
-    return 1 if failures else 0
+            hint = hint_for(item.get("reason"))
+            if hint:
+                print(f"newsdigest: {hint}", file=sys.stderr)
+    if late:
+        return exits.INFRASTRUCTURE
+    return exits.INPUT_FAILED if failures else exits.OK
+
+
+def _refused(sources: list[str]) -> tuple[list[str], list[Any]]:
+    """Sources the pipeline can take, and submissions that already failed (unsupported schemes)."""
+    from newsdigest.errors import InputError
+    from newsdigest.local.drivers import Submission
+
+    usable, refused = [], []
+    for source in sources:
+        try:
+            if source_kind(source) == "stdin":
+                raise InputError("run reads files and URLs; pipe a page into 'extract -' instead")
+        except InputError as exc:
+            refused.append(Submission(source, "", error=f"{exc.reason}: {exc}"))
+            continue
+        usable.append(source)
+    return usable, refused
+
+
+def _wait(pipeline: Any, submissions: list[Any], args: argparse.Namespace) -> None:
+    """Wait for the items, showing how many have settled (polled at most once a second)."""
+    from newsdigest.cli.progress import Progress
+
+    pending = [s for s in submissions if s.article_id]
+    with Progress(len(pending), "run", unit="inputs", mode=args.progress) as shown:
+        if shown.mode == "off":
+            pipeline.wait(pending, args.timeout)
+            return
+        last = 0.0
+
+        def on_poll() -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= POLL_PROGRESS_SECONDS:
+                last = now
+                shown.set(pipeline.settled_count(pending))
+
+        pipeline.wait(pending, args.timeout, on_poll=on_poll)
+        shown.set(pipeline.settled_count(pending))
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
@@ -43,11 +94,12 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     from newsdigest.local.drivers import LocalPipeline, StackPipeline
     from newsdigest.local.runtime import LocalRuntime
 
+    sources, refused = _refused(args.sources)
     with open_target(args) as target:
         if target.resources is None:  # a deployed stack: its own functions do the work
             stack_pipeline = StackPipeline(target.outputs)
-            submissions = stack_pipeline.submit(args.sources, page_url=args.page_url)
-            stack_pipeline.wait(submissions, args.timeout)
+            submissions = refused + stack_pipeline.submit(sources, page_url=args.page_url)
+            _wait(stack_pipeline, submissions, args)
             return _report(submissions, stack_pipeline.items(submissions), out, args.timeout)
         extra_env = {
             # Explicit either way, so an inherited environment cannot open private addresses.
@@ -60,8 +112,8 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
         runtime = LocalRuntime(target.resources, extra_env=extra_env)
         pipeline = LocalPipeline(runtime)
         target.changed = True
-        submissions = pipeline.submit(args.sources, page_url=args.page_url)
-        pipeline.wait(submissions, args.timeout)
+        submissions = refused + pipeline.submit(sources, page_url=args.page_url)
+        _wait(pipeline, submissions, args)
         return _report(submissions, pipeline.items(submissions), out, args.timeout)
 
 
@@ -83,7 +135,7 @@ def cmd_provision(args: argparse.Namespace, out: TextIO) -> int:
 
 def register(sub: Any) -> None:
     run = sub.add_parser("run", help="run the whole pipeline on URLs or local .html files")
-    run.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) URL or path to an .html file")
+    run.add_argument("sources", nargs="+", metavar="SOURCE", help="http(s) URL or path to an HTML file")
     add_target_arguments(run)
     run.add_argument("--page-url", help="the URL the uploaded file(s) were saved from")
     run.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait for results")
@@ -97,6 +149,12 @@ def register(sub: Any) -> None:
         "--allow-private-addresses",
         action="store_true",
         help="let the fetcher reach loopback/private hosts (local testing only)",
+    )
+    run.add_argument(
+        "--progress",
+        choices=MODES,
+        help="progress on stderr: a bar, plain periodic lines, or none "
+        "(default: a bar on a terminal, lines otherwise; NEWSDIGEST_PROGRESS sets it too)",
     )
     run.set_defaults(func=cmd_run)
 

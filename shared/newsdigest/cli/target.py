@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsdigest.cli.common import find_template
+from newsdigest.cli.exits import InfrastructureError
 
 if TYPE_CHECKING:
     from newsdigest.aws.storage import Storage
@@ -90,7 +91,7 @@ class Target:
         try:
             return self.outputs[key]
         except KeyError:
-            raise SystemExit(f"newsdigest: {self.description} has no output {key}") from None
+            raise InfrastructureError(f"{self.description} has no output {key}") from None
 
     @property
     def table(self) -> str:
@@ -176,7 +177,7 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
         try:
             described = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
         except Exception as exc:  # botocore's errors, no credentials, unknown stack: all end the command
-            raise SystemExit(f"newsdigest: cannot read stack {stack_name}: {exc}") from exc
+            raise InfrastructureError(f"cannot read stack {stack_name}: {exc}") from exc
         outputs = {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
         yield Target(kind="stack", description=f"stack {stack_name}", outputs=outputs)
         return

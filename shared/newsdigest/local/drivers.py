@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -102,6 +102,10 @@ class _Base:
         # Stops at the first open input: one lookup per poll while the batch is still moving.
         return all(self._final_item(s.article_id) is not None for s in submissions if s.article_id)
 
+    def settled_count(self, submissions: list[Submission]) -> int:
+        """How many inputs have their final item (one lookup per input still open)."""
+        return sum(self._final_item(s.article_id) is not None for s in submissions if s.article_id)
+
 
 class LocalPipeline(_Base):
     """The template's resources on a local endpoint, with the real handlers run in this process."""
@@ -122,8 +126,15 @@ class LocalPipeline(_Base):
     def submit_urls(self, urls: list[str]) -> None:
         self.runtime.invoke(self.ingest_function, {"urls": urls})
 
-    def wait(self, submissions: list[Submission], timeout: float) -> bool:
-        return self.runtime.pump_until(lambda: self.settled(submissions), timeout=timeout)
+    def wait(
+        self, submissions: list[Submission], timeout: float, on_poll: Callable[[], None] | None = None
+    ) -> bool:
+        def done() -> bool:
+            if on_poll is not None:
+                on_poll()
+            return self.settled(submissions)
+
+        return self.runtime.pump_until(done, timeout=timeout)
 
 
 class StackPipeline(_Base):
@@ -142,9 +153,13 @@ class StackPipeline(_Base):
             FunctionName=self.ingest_function, Payload=json.dumps({"urls": urls}).encode("utf-8")
         )
 
-    def wait(self, submissions: list[Submission], timeout: float) -> bool:
+    def wait(
+        self, submissions: list[Submission], timeout: float, on_poll: Callable[[], None] | None = None
+    ) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if on_poll is not None:
+                on_poll()
             if self.settled(submissions):
                 return True
             time.sleep(2)
