@@ -109,6 +109,7 @@ def test_extract_refuses_what_run_refuses(
     from newsdigest.aws.settings import get_settings
 
     monkeypatch.setenv("FETCH_MAX_BYTES", "1000")
+    monkeypatch.setenv("FETCH_ALLOW_PRIVATE_ADDRESSES", "false")  # whatever an earlier test left
     get_settings.cache_clear()
     try:
         assert main(["extract", str(TASS)]) == exits.INPUT_FAILED
@@ -119,7 +120,7 @@ def test_extract_refuses_what_run_refuses(
         assert main(["extract", "http://127.0.0.1:9/news"]) == exits.INPUT_FAILED
         assert "--allow-private-addresses" in capsys.readouterr().err
     finally:
-        monkeypatch.delenv("FETCH_MAX_BYTES")
+        monkeypatch.undo()
         get_settings.cache_clear()
 
 
