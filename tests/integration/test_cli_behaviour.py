@@ -35,14 +35,14 @@ def _newsdigest(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "newsdigest").exists(), reason="needs `make install`")
-def test_make_run_prints_only_the_item_on_stdout_and_progress_lines_on_stderr() -> None:
+def test_make_run_prints_only_the_item_on_stdout_and_progress_lines_on_stderr(tmp_path: Path) -> None:
     result = subprocess.run(
         ["make", "-s", "-o", ".venv/bin/newsdigest", "run"],
         capture_output=True,
         text=True,
         timeout=180,
         cwd=ROOT,
-        env=_env(),
+        env=_env(NEWSDIGEST_DATA_DIR=str(tmp_path)),
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
