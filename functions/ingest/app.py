@@ -19,7 +19,7 @@ from newsdigest.aws.events import (
     receive_count,
 )
 from newsdigest.aws.idempotency import idempotent_per_object
-from newsdigest.aws.observability import logger, metrics, tracer
+from newsdigest.aws.observability import logger, metrics, request_correlation_id, tracer
 from newsdigest.aws.settings import get_settings
 from newsdigest.aws.storage import Storage
 from newsdigest.errors import InputError
@@ -113,8 +113,9 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> list[dic
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-@metrics.log_metrics
+@metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Mapping[str, Any]:
+    logger.set_correlation_id(request_correlation_id(event, context))
     idempotency_config.register_lambda_context(context)
     kind = event_kind(event)
     if kind == "sqs":

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsdigest.aws import snapstart
 from newsdigest.aws.events import BudgetedBatchProcessor, event_kind, process_s3_event, process_s3_message
-from newsdigest.aws.observability import logger, metrics, tracer
+from newsdigest.aws.observability import logger, metrics, request_correlation_id, tracer
 from newsdigest.aws.settings import get_settings
 from newsdigest.aws.storage import Storage
 from newsdigest.pipeline.summary import SummaryService
@@ -41,8 +41,9 @@ def record_handler(record: SQSRecord) -> list[dict[str, Any]]:
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-@metrics.log_metrics
+@metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Mapping[str, Any]:
+    logger.set_correlation_id(request_correlation_id(event, context))
     kind = event_kind(event)
     if kind == "s3":
         return process_s3_event(event, context, summarise_object, service.record_failure)

@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.data_classes import S3Event
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsdigest import budget
-from newsdigest.aws.observability import logger
+from newsdigest.aws.observability import log_keys, logger
 from newsdigest.errors import BudgetExceeded, InputError
 from newsdigest.pipeline.policy import Kind, classify
 
@@ -104,8 +104,9 @@ def receive_count(record: SQSRecord) -> int:
 def process_s3_message(
     record: SQSRecord, handle: ObjectHandler, record_failure: RecordFailure, *, max_receive_count: int
 ) -> list[dict[str, Any]]:
-    refs = object_refs(record.body)
-    return settle(refs, handle, record_failure, last_attempt=receive_count(record) >= max_receive_count)
+    with log_keys(message_id=record.message_id, receive_count=receive_count(record)):
+        refs = object_refs(record.body)
+        return settle(refs, handle, record_failure, last_attempt=receive_count(record) >= max_receive_count)
 
 
 def settle(
@@ -120,7 +121,10 @@ def settle(
         left = budget.remaining()
         share = None if left is None else left / (len(refs) - index)
         try:
-            with budget.time_limit(share, what="object"):
+            with (
+                budget.time_limit(share, what="object"),
+                log_keys(object=f"s3://{ref['bucket']}/{ref['key']}"),
+            ):
                 results.append(handle(ref))
             continue
         except (Exception, BudgetExceeded) as exc:

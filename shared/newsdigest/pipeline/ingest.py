@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from newsdigest import budget
-from newsdigest.aws.observability import MetricUnit, logger, metrics
+from newsdigest.aws.observability import MetricUnit, count_failure, log_keys, logger, metrics
 from newsdigest.aws.settings import Settings
 from newsdigest.aws.storage import Storage, StoredObject
 from newsdigest.errors import BudgetExceeded, ExtractionError, InputError, NewsdigestError, TransientError
@@ -109,7 +109,7 @@ class IngestService:
                 outcomes.append(self._recorded(url, exc))
                 continue
             try:
-                with budget.time_limit(share, what="URL"):
+                with budget.time_limit(share, what="URL"), log_keys(url=url[:2000]):
                     outcomes.append(self.ingest_url(url, seconds=share * FETCH_SHARE))
             except (Exception, BudgetExceeded) as exc:  # raised while its failure was being written
                 outcomes.append(self._recorded(url, exc))
@@ -153,6 +153,10 @@ class IngestService:
             return self._failed(attempt, exc, reason=verdict.reason)
 
     def _store(self, attempt: _Attempt, html: bytes, *, http_charset: str | None) -> Outcome:
+        with log_keys(source=attempt.source.ref[:2000], article_id=attempt.source.article_id):
+            return self._extract_and_store(attempt, html, http_charset=http_charset)
+
+    def _extract_and_store(self, attempt: _Attempt, html: bytes, *, http_charset: str | None) -> Outcome:
         from newsdigest.extract import extract_article
 
         source = attempt.source
@@ -182,9 +186,9 @@ class IngestService:
         )
         self.storage.write_item(self.settings.table_name, item, replace_ok=False)
         metrics.add_metric(name="IngestFailures", unit=MetricUnit.Count, value=1)
-        logger.warning(
-            "input failed", extra={"source": source.ref[:2000], "stage": attempt.stage, "reason": reason}
-        )
+        count_failure(stage=attempt.stage, reason=reason)
+        with log_keys(source=source.ref[:2000], article_id=source.article_id):
+            logger.warning("input failed", extra={"stage": attempt.stage, "reason": reason})
         return Outcome(
             article_id=source.article_id,
             status="failed",

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from newsdigest import budget
-from newsdigest.aws.observability import MetricUnit, logger, metrics
+from newsdigest.aws.observability import MetricUnit, count_failure, log_keys, logger, metrics
 from newsdigest.aws.settings import Settings
 from newsdigest.aws.storage import Storage
 from newsdigest.errors import BudgetExceeded
@@ -106,7 +106,9 @@ class SummaryService:
         )
         self.storage.write_item(self.settings.table_name, item, replace_ok=False)
         metrics.add_metric(name="SummariseFailures", unit=MetricUnit.Count, value=1)
-        logger.warning("summarise failed", extra={"article_id": article_id, "reason": reason})
+        count_failure(stage="summarise", reason=reason)
+        with log_keys(source=source.ref[:2000], article_id=article_id):
+            logger.warning("summarise failed", extra={"reason": reason})
         return Outcome(
             article_id=article_id,
             status="failed",
