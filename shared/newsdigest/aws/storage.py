@@ -137,12 +137,16 @@ class Storage:
 
     # DynamoDB -------------------------------------------------------------------------------------
 
-    def write_item(self, table: str, item: Mapping[str, Any], *, replace_ok: bool) -> bool:
+    def write_item(
+        self, table: str, item: Mapping[str, Any], *, replace_ok: bool, new_method_replaces: bool = False
+    ) -> bool:
         """Write one item keyed on ``article_id``; returns False when the write was not needed.
 
         ``replace_ok=False`` (failures) never overwrites a successful summary. A successful summary
         replaces anything except a successful summary of the same content, so a re-delivered event
-        makes no second write while a changed page still updates its item.
+        makes no second write while a changed page still updates its item. ``new_method_replaces``
+        (resummarising) also replaces a summary of the same content made another way (algorithm or
+        parameters), and still not one made the same way.
         """
         values = _to_dynamo(dict(item))
         size = item_size(values)
@@ -164,6 +168,11 @@ class Storage:
             names["#sha"] = "content_sha256"
             attr_values[":sha"] = values.get("content_sha256", "")
             condition = "attribute_not_exists(article_id) OR #status <> :ok OR #sha <> :sha"
+            if new_method_replaces:
+                names["#alg"], names["#params"] = "algorithm", "summary_parameters"
+                attr_values[":alg"] = values.get("algorithm", "")
+                attr_values[":params"] = values.get("summary_parameters") or {}
+                condition += " OR #alg <> :alg OR #params <> :params"
         else:
             condition = "attribute_not_exists(article_id) OR #status <> :ok"
         try:

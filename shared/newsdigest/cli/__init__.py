@@ -9,10 +9,10 @@ import argparse
 import sys
 from contextlib import redirect_stdout
 
-from newsdigest.cli import crawl, exits, extract, run, serve, sources
+from newsdigest.cli import crawl, exits, extract, redrive, reprocess, resummarise, run, serve, sources
 from newsdigest.cli.help import Parser
 
-COMMANDS = (run, extract, serve, sources, crawl)
+COMMANDS = (run, extract, serve, sources, crawl, redrive, reprocess, resummarise)
 
 
 def version() -> str:

@@ -89,10 +89,26 @@ def _wait(pipeline: Any, submissions: list[Any], args: argparse.Namespace) -> No
         shown.set(pipeline.settled_count(pending))
 
 
+def local_runtime(
+    resources: Any, *, allow_private_addresses: bool = False, log_level: str = "WARNING"
+) -> Any:
+    """The template's functions in this process, as ``run`` and the operations commands drive them."""
+    from newsdigest.local.runtime import LocalRuntime
+
+    extra_env = {
+        # Explicit either way, so an inherited environment cannot open private addresses.
+        "FETCH_ALLOW_PRIVATE_ADDRESSES": "true" if allow_private_addresses else "false",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": log_level,
+        # CloudWatch metric lines are for CloudWatch; on a terminal they only bury the results.
+        "POWERTOOLS_METRICS_DISABLED": "false" if log_level in {"DEBUG", "INFO"} else "true",
+    }
+    return LocalRuntime(resources, extra_env=extra_env)
+
+
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     from newsdigest.cli.target import open_target
     from newsdigest.local.drivers import LocalPipeline, StackPipeline
-    from newsdigest.local.runtime import LocalRuntime
 
     sources, refused = _refused(args.sources)
     with open_target(args) as target:
@@ -101,15 +117,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
             submissions = refused + stack_pipeline.submit(sources, page_url=args.page_url)
             _wait(stack_pipeline, submissions, args)
             return _report(submissions, stack_pipeline.items(submissions), out, args.timeout)
-        extra_env = {
-            # Explicit either way, so an inherited environment cannot open private addresses.
-            "FETCH_ALLOW_PRIVATE_ADDRESSES": "true" if args.allow_private_addresses else "false",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": args.log_level,
-            # CloudWatch metric lines are for CloudWatch; on a terminal they only bury the results.
-            "POWERTOOLS_METRICS_DISABLED": "false" if args.log_level in {"DEBUG", "INFO"} else "true",
-        }
-        runtime = LocalRuntime(target.resources, extra_env=extra_env)
+        runtime = local_runtime(
+            target.resources, allow_private_addresses=args.allow_private_addresses, log_level=args.log_level
+        )
         pipeline = LocalPipeline(runtime)
         target.changed = True
         submissions = refused + pipeline.submit(sources, page_url=args.page_url)

@@ -128,8 +128,6 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None, *, pag
     )
 
 
-
-
 def _language(declared: str | None, text: str) -> str | None:
     code = normalise_code(declared)
     guess, confidence = detect_language(text) if len(text) >= 200 or code is None else (None, 0.0)
