@@ -368,8 +368,11 @@ def run_set(
     caches: dict[str, AnchorCache],
 ) -> dict[str, dict[str, Output]]:
     """Every extractor on every page, alternating per page; progress on stderr."""
+    from newsdigest.cli.progress import Progress
+
     results: dict[str, dict[str, Output]] = {name: {} for name in ["newsdigest", *runners, *caches]}
-    for n, page in enumerate(pages, 1):
+    shown = Progress(len(pages), f"extract {label}", unit="pages")
+    for page in pages:
         try:
             out = run_ours(page.html, page.url)
         except Exception as exc:  # a crash scores as an empty output
@@ -387,8 +390,8 @@ def run_set(
                 if hit is None:
                     raise SystemExit(f"no cached {name} output for {key}: run once without --reuse-anchors")
                 results[name][page.id] = hit
-        if n % 50 == 0 or n == len(pages):
-            print(f"  {label}: {n}/{len(pages)} pages", file=sys.stderr)
+        shown.update()
+    shown.close()
     return results
 
 

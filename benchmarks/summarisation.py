@@ -56,6 +56,7 @@ def length_arguments(source: str, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def evaluate(source: str, items: list[dict[str, Any]], methods: tuple[str, ...]) -> list[dict[str, Any]]:
+    from newsdigest.cli.progress import Progress
     from newsdigest.summarisation import summarise
     from rouge_score import rouge_scorer
 
@@ -63,7 +64,9 @@ def evaluate(source: str, items: list[dict[str, Any]], methods: tuple[str, ...])
     lengths = [length_arguments(source, item) for item in items]
     references = ["\n".join(item["summary_sentences"]) for item in items]
     rows = []
+    shown = Progress(len(methods) * len(items), f"summarise {source}", unit="summaries")
     for method in methods:
+        shown.update(0, method=method)
         first = items[0]
         summarise(first["article"], method=method, title=first.get("title") or None, **lengths[0])  # warm-up
         totals = {"rouge1": 0.0, "rouge2": 0.0, "rougeL": 0.0, "rougeLsum": 0.0}
@@ -77,6 +80,7 @@ def evaluate(source: str, items: list[dict[str, Any]], methods: tuple[str, ...])
             scores = scorer.score(reference, "\n".join(summary.sentences))
             for key in totals:
                 totals[key] += scores[key].fmeasure
+            shown.update()
         n = len(items)
         rows.append(
             {
@@ -89,6 +93,7 @@ def evaluate(source: str, items: list[dict[str, Any]], methods: tuple[str, ...])
                 "ms": statistics.median(times),
             }
         )
+    shown.close()
     return rows
 
 
