@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsdigest.aws.discovery import DiscoveredQueue, DiscoveryStore
-from newsdigest.aws.observability import logger, metrics, tracer
+from newsdigest.aws.observability import logger, metrics, request_correlation_id, tracer
 from newsdigest.aws.settings import get_settings
 from newsdigest.errors import InputError
 from newsdigest.pipeline.discover import (
@@ -30,8 +30,9 @@ REPLY_MARGIN_SECONDS = 15.0
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-@metrics.log_metrics
+@metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    logger.set_correlation_id(request_correlation_id(event, context))
     try:
         request = parse_discover_event(event)
     except InputError as exc:

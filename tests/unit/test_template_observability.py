@@ -96,3 +96,11 @@ def test_one_dashboard_covers_every_function_queue_and_our_metrics(template: dic
     rows = [row for w in body["widgets"] for row in w["properties"].get("metrics", [])]
     assert [namespace, "ArticlesStored"] in [row[:2] for row in rows]
     assert f"{{{namespace},reason,service,stage}}" in body_template
+
+
+def test_every_handler_counts_cold_starts_and_sets_a_correlation_id(template: dict[str, Any]) -> None:
+    root = TEMPLATE.parent
+    for name, function in _of_type(template, "AWS::Serverless::Function").items():
+        source = (root / function["Properties"]["CodeUri"] / "app.py").read_text(encoding="utf-8")
+        assert "@metrics.log_metrics(capture_cold_start_metric=True)" in source, name
+        assert "logger.set_correlation_id(request_correlation_id(event, context))" in source, name
