@@ -55,7 +55,8 @@ class _Base:
         for source in sources:
             if is_url(source):
                 urls.append(source)
-                submissions.append(Submission(source, Source.from_url(source).article_id))
+                # A URL that does not parse still goes in: Ingest records it as a bad_url item.
+                submissions.append(Submission(source, Source.for_request(source).article_id))
                 continue
             path = Path(source)
             try:
@@ -68,7 +69,10 @@ class _Base:
             self.storage.s3.put_object(
                 Bucket=self.raw_bucket, Key=key, Body=body, ContentType="text/html", Metadata=metadata
             )
-            source_ref = Source.from_s3(self.raw_bucket, key, page_url=page_url)
+            try:
+                source_ref = Source.from_s3(self.raw_bucket, key, page_url=page_url)
+            except ValueError:  # Ingest fails the upload itself (bad_url), on the upload's own id
+                source_ref = Source.from_s3(self.raw_bucket, key)
             submissions.append(Submission(source, source_ref.article_id))
         for start in range(0, len(urls), MAX_URLS_PER_REQUEST):
             self.submit_urls(urls[start : start + MAX_URLS_PER_REQUEST])
