@@ -7,6 +7,11 @@ connection so the call took effect but the caller never heard (the case that mak
 if writes are not idempotent). Every request is logged with what moto answered, so tests can count
 writes that really happened.
 
+Which requests fault does not depend on timing: each decision is drawn from a hash of the seed and the
+request's service, operation, resource and key, and of how many such requests came before it (its
+attempt). Concurrent S3, DynamoDB and SQS calls therefore cannot take each other's faults, as they did
+when one seeded generator was shared by all of them and each draw went to whichever thread came first.
+
 DynamoDB requests are forwarded one at a time. DynamoDB applies each write, condition included, as one
 atomic step per item; moto's in-memory backend checks a condition and then writes without a lock, so
 concurrent conditional writes could all pass there. Serialising them restores the guarantee the
@@ -15,9 +20,9 @@ service gives and the handlers rely on (S3 and SQS calls stay concurrent).
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
-import random
 import re
 import socket
 import threading
@@ -83,10 +88,27 @@ class FaultPlan:
     seed: int = 0
 
 
-def _error_response(request: Request, rng: random.Random) -> tuple[int, dict[str, str], bytes]:
+class Draw:
+    """Uniform numbers in [0, 1) that depend only on what is drawn for, never on when."""
+
+    def __init__(self, seed: int, request: Request, attempt: int) -> None:
+        self.basis = (
+            f"{seed}|{request.service}|{request.operation}|{request.resource}|{request.key}|{attempt}"
+        )
+
+    def random(self, purpose: str) -> float:
+        digest = hashlib.sha256(f"{self.basis}|{purpose}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") / 2**64
+
+    def choice(self, purpose: str, options: Any) -> Any:
+        return options[int(self.random(purpose) * len(options))]
+
+
+def _error_response(request: Request, draw: Draw) -> tuple[int, dict[str, str], bytes]:
     if request.service == "s3":
-        code, status, message = rng.choice(
-            [("SlowDown", 503, "Please reduce your request rate."), ("InternalError", 500, "Injected")]
+        code, status, message = draw.choice(
+            "error",
+            [("SlowDown", 503, "Please reduce your request rate."), ("InternalError", 500, "Injected")],
         )
         xml = (
             f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code>'
@@ -94,16 +116,17 @@ def _error_response(request: Request, rng: random.Random) -> tuple[int, dict[str
         )
         return status, {"Content-Type": "application/xml"}, xml.encode()
     if request.service == "dynamodb":
-        code, status = rng.choice(
+        code, status = draw.choice(
+            "error",
             [
                 ("ProvisionedThroughputExceededException", 400),
                 ("ThrottlingException", 400),
                 ("InternalServerError", 500),
-            ]
+            ],
         )
         text = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "Injected"})
         return status, {"Content-Type": "application/x-amz-json-1.0"}, text.encode()
-    code, status = rng.choice([("ThrottlingException", 400), ("InternalError", 500)])
+    code, status = draw.choice("error", [("ThrottlingException", 400), ("InternalError", 500)])
     text = json.dumps({"__type": f"com.amazonaws.sqs#{code}", "message": "Injected"})
     headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-query-error": f"{code};Sender"}
     return status, headers, text.encode()
@@ -158,7 +181,7 @@ class FaultProxy:
         self.log: list[Entry] = []
         self._lock = threading.Lock()
         self._dynamodb_lock = threading.Lock()
-        self._rng = random.Random(0)
+        self._attempts: dict[tuple[str, str, str, str], int] = {}
         self.plan = plan or FaultPlan()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -176,7 +199,7 @@ class FaultProxy:
     def plan(self, plan: FaultPlan) -> None:
         with self._lock:
             self._plan = plan
-            self._rng = random.Random(plan.seed)
+            self._attempts = {}
 
     def start(self) -> FaultProxy:
         self._thread.start()
@@ -221,17 +244,22 @@ class FaultProxy:
                 counts[name] = counts.get(name, 0) + 1
         return counts
 
-    def _decide(self, request: Request) -> str | None:
+    def _decide(self, request: Request) -> tuple[str | None, Draw]:
+        """The fault for this request (None: forward it), and the draw that chose it."""
         with self._lock:
             plan = self._plan
+            identity = (request.service, request.operation, request.resource, request.key)
+            attempt = self._attempts.get(identity, 0)
+            self._attempts[identity] = attempt + 1
+            draw = Draw(plan.seed, request, attempt)
             for rule in plan.rules:
                 if (rule.times is None or rule.hits < rule.times) and rule.match(request):
                     rule.hits += 1
-                    return rule.kind
+                    return rule.kind, draw
             rate = plan.rates.get(request.service, 0.0)
-            if rate and self._rng.random() < rate:
-                return self._rng.choice(plan.kinds)
-            return None
+            if rate and draw.random("fault") < rate:
+                return draw.choice("kind", plan.kinds), draw
+            return None, draw
 
     def _record(self, entry: Entry) -> None:
         with self._lock:
@@ -280,10 +308,9 @@ class FaultProxy:
             def _handle(self) -> None:
                 body = self._body()
                 request = describe(self.command, self.path, self.headers, body)
-                fault = proxy._decide(request)
+                fault, draw = proxy._decide(request)
                 if fault == "error":
-                    with proxy._lock:
-                        status, headers, payload = _error_response(request, proxy._rng)
+                    status, headers, payload = _error_response(request, draw)
                     proxy._record(Entry(request, fault, None))
                     self.send_response(status)
                     for name, value in headers.items():

@@ -40,7 +40,7 @@ def cmd_extract(args: argparse.Namespace, out: TextIO) -> int:
         return exits.INPUT_FAILED
     except Exception as exc:
         # Not the project's own error, so a bug in the extractor (a charset label only Python knows,
-        # say): named on one line, as the issue asks of this command; the library call raises it whole.
+        # say): named on one line instead of a traceback; the library call raises it whole.
         print(f"newsdigest: {args.source}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return exits.INPUT_FAILED
     print_json(article.to_dict(), out)
