@@ -40,7 +40,9 @@ class Article:
     encoding: str | None = None  # the character encoding the bytes were decoded with
     status: ArticleStatus = "ok"
     reason: str | None = None  # why status is not "ok"
-    notes: list[str] = field(default_factory=list)  # what was cut or capped on the way, in words
+    #: What the extractor's cost bounds left out of this page ("title cut to 1000 characters", "page cut
+    #: at 20000 elements"); empty for any ordinary page.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def word_count(self) -> int:
@@ -67,7 +69,10 @@ class Summary:
     method: str
     language: str  # the language the summariser actually used
     parameters: dict[str, Any] = field(default_factory=dict)
-    note: str | None = None  # e.g. why a fallback language or method was used
+    note: str | None = None  # the notes below in one line, for people
+    #: What the summariser could not honour or left out: a fallback language, the part of a long text it
+    #: did not read ("text cut to 200000 characters", "first 250 of 6000 sentences ranked").
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -22,6 +22,13 @@ from newsdigest.extract.dom import parse_html
 from newsdigest.extract.encoding import check_binary, decode_html
 from newsdigest.extract.jsonld import JsonLdInfo, parse_jsonld
 from newsdigest.extract.language import detect_language, normalise_code
+from newsdigest.extract.limits import (
+    MAX_FIELD_CHARS,
+    MAX_PAGE_BYTES,
+    MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
+    cut,
+)
 from newsdigest.extract.prune import strip_furniture_tags
 from newsdigest.extract.published import published_date, release_day
 from newsdigest.extract.title import choose_title
@@ -43,30 +50,44 @@ _NOT_LANGUAGE_REASON = "the text does not read as language (binary data or one r
 
 def extract_article(html: bytes | str, url: str | None = None, *, http_charset: str | None = None) -> Article:
     """Extract the article of one page. See the module docstring for the error contract."""
-    text, encoding = _to_text(html, http_charset)
-    root = parse_html(text)
+    notes: list[str] = []  # what the caps of newsdigest.extract.limits left out
+    text, encoding = _to_text(html, http_charset, notes)
+    root = parse_html(text, notes)
     if root is None:
-        return _empty(url, encoding, "the page holds no parseable HTML")
+        return _empty(url, encoding, "the page holds no parseable HTML", notes)
     try:
-        return _extract(root, url, encoding, page_chars=len(text))
+        return _extract(root, url, encoding, notes, page_chars=len(text))
     except RecursionError as exc:
         # Markup nested past what the tree walks can follow is the page's doing: a clear outcome.
         # Anything else raised here is a bug in the extractor and propagates as one (the retry
         # policy logs and retries it); it is never reported as an empty page.
-        return _empty(url, encoding, f"the page could not be analysed ({type(exc).__name__})")
+        return _empty(url, encoding, f"the page could not be analysed ({type(exc).__name__})", notes)
 
 
-def _empty(url: str | None, encoding: str | None, reason: str) -> Article:
-    return Article(title=None, text="", url=url, encoding=encoding, status="empty", reason=reason)
+def _empty(url: str | None, encoding: str | None, reason: str, notes: list[str]) -> Article:
+    return Article(
+        title=None, text="", url=url, encoding=encoding, status="empty", reason=reason, notes=notes
+    )
 
 
-def _to_text(html: bytes | str, http_charset: str | None) -> tuple[str, str | None]:
+def _head(data: bytes, notes: list[str]) -> bytes:
+    """The first ``MAX_PAGE_BYTES`` of ``data``, not splitting a UTF-8 sequence."""
+    if len(data) <= MAX_PAGE_BYTES:
+        return data
+    end = MAX_PAGE_BYTES
+    while end > MAX_PAGE_BYTES - 3 and 0x80 <= data[end] < 0xC0:  # a continuation byte: back off
+        end -= 1
+    notes.append(f"page cut to {MAX_PAGE_BYTES} bytes")
+    return data[:end]
+
+
+def _to_text(html: bytes | str, http_charset: str | None, notes: list[str]) -> tuple[str, str | None]:
     if isinstance(html, bytearray | memoryview):
         html = bytes(html)
     if isinstance(html, bytes):
         if not html.strip():
             raise InputError("the page is empty", reason="empty")
-        return decode_html(html, http_charset)
+        return decode_html(_head(html, notes), http_charset)
     if isinstance(html, str):
         if not html.strip():
             raise InputError("the page is empty", reason="empty")
@@ -76,15 +97,18 @@ def _to_text(html: bytes | str, http_charset: str | None) -> tuple[str, str | No
     raise InputError(f"expected bytes or str, got {type(html).__name__}", reason="bad_input")
 
 
-def _extract(root: etree._Element, url: str | None, encoding: str | None, *, page_chars: int) -> Article:
-    meta = meta_mod.collect(root, url)
+def _extract(
+    root: etree._Element, url: str | None, encoding: str | None, notes: list[str], *, page_chars: int
+) -> Article:
+    meta = meta_mod.collect(root, url, notes)
     jl = parse_jsonld(meta.jsonld_blocks)
-    site_name = meta_mod.site_name(meta) or jl.publisher
+    site_name = _line(meta_mod.site_name(meta) or jl.publisher, notes, "site name")
     title_sources = meta_mod.title_candidates(meta)
     if jl.headline:
         title_sources.append(jl.headline)
     if meta.title_tag:
         title_sources.append(meta.title_tag)
+    title_sources = [cut(source, MAX_TITLE_CHARS, "title", notes) for source in title_sources]
     title = choose_title(title_sources, site_name=site_name, url=url, headings=meta.h1)
 
     release = release_day(root, url, page_chars=page_chars)  # before any pruning: the whole page
@@ -97,7 +121,7 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None, *, pag
     text = "\n\n".join(paragraphs)
 
     modified = parse_date(jl.modified) or meta_mod.modified(meta)
-    authors = clean_authors(jl.authors, site_name) or meta_mod.meta_authors(meta, site_name)
+    authors = clean_authors(jl.authors, site_name, notes) or meta_mod.meta_authors(meta, site_name, notes)
     year = int(published[:4]) if published else None
     # Wire copy opens its first body paragraph with the dateline; a standfirst may come before it.
     dateline = next((d for d in (parse_dateline(p, year) for p in paragraphs[:3]) if d is not None), None)
@@ -107,7 +131,9 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None, *, pag
         published = dateline.date
 
     status, reason = _status(text, " ".join(filter(None, [meta.title_tag, *meta.h1[:1]])), jl)
-    tags = meta_mod.tags(meta) or jl.keywords[:30]
+    tags = [cut(tag, MAX_TITLE_CHARS, "tag", notes) for tag in meta_mod.tags(meta) or jl.keywords[:30]]
+    canonical = meta_mod.canonical_url(meta) or jl.url
+    description = meta_mod.description(meta) or jl.description
     return Article(
         title=title,
         text=text,
@@ -116,16 +142,21 @@ def _extract(root: etree._Element, url: str | None, encoding: str | None, *, pag
         modified=modified,
         site_name=site_name,
         language=_language(meta_mod.declared_language(meta) or jl.language, text),
-        canonical_url=meta_mod.canonical_url(meta) or jl.url,
-        description=meta_mod.description(meta) or jl.description,
+        canonical_url=cut(canonical, MAX_URL_CHARS, "canonical URL", notes) if canonical else None,
+        description=cut(description, MAX_FIELD_CHARS, "description", notes) if description else None,
         dateline=dateline,
         url=url,
         tags=tags,
-        section=meta_mod.section(meta) or jl.section,
+        section=_line(meta_mod.section(meta) or jl.section, notes, "section"),
         encoding=encoding,
         status=status,
         reason=reason,
+        notes=notes,
     )
+
+
+def _line(value: str | None, notes: list[str], what: str) -> str | None:
+    return cut(value, MAX_TITLE_CHARS, what, notes) if value else value
 
 
 def _language(declared: str | None, text: str) -> str | None:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+from newsdigest.extract.limits import MAX_BYLINE_CHARS, MAX_CANDIDATES, add_note, cut
+
+#: Authors kept per article.
+MAX_NAMES = 10
+
 # "By" in the languages of the pages we see; matched only at the start of a byline.
 _BY = re.compile(
     r"^(?:(?:written|posted|text|words|reported|story|photos?|von|by|par|por|di|da|de|door|av|af|"
@@ -60,15 +65,26 @@ def _clean_one(name: str) -> str | None:
     return name
 
 
-def clean_authors(values: list[str], site_name: str | None = None) -> list[str]:
-    """Distinct cleaned names from raw author strings, in order; drops URLs, dates and "By"."""
+def clean_authors(
+    values: list[str], site_name: str | None = None, notes: list[str] | None = None
+) -> list[str]:
+    """Distinct cleaned names from raw author strings, in order; drops URLs, dates and "By".
+
+    Reads the first ``MAX_CANDIDATES`` strings and ``MAX_BYLINE_CHARS`` of each (a cut is noted in
+    ``notes``), and stops at ``MAX_NAMES`` names.
+    """
     names: list[str] = []
     seen: set[str] = set()
     site = site_name.casefold() if site_name else None
-    for value in values:
+    if len(values) > MAX_CANDIDATES:
+        add_note(notes, f"author candidates cut to {MAX_CANDIDATES}")
+    for value in values[:MAX_CANDIDATES]:
+        if len(names) >= MAX_NAMES:
+            break
         if not value or value.startswith(("http://", "https://")):
             continue
-        cleaned = _BY.sub("", " ".join(_NOISE.sub(" ", value).split()))
+        byline = cut(value, MAX_BYLINE_CHARS, "byline", notes)
+        cleaned = _BY.sub("", " ".join(_NOISE.sub(" ", byline).split()))
         for part in _SPLIT.split(cleaned):
             name = _clean_one(part)
             if not name:
@@ -78,4 +94,4 @@ def clean_authors(values: list[str], site_name: str | None = None) -> list[str]:
                 continue
             seen.add(key)
             names.append(name)
-    return names[:10]
+    return names[:MAX_NAMES]

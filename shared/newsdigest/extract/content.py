@@ -16,6 +16,7 @@ from lxml import etree
 
 from newsdigest.extract import thresholds as T
 from newsdigest.extract.choose import choose_blocks
+from newsdigest.extract.emphasis import unwrap_strong
 from newsdigest.extract.measure import HEADINGS, StatsMap, link_density, measure
 from newsdigest.extract.prune import prune
 from newsdigest.extract.textshape import collapse
@@ -32,7 +33,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # other stories ("[#image: /photos/1]|||caption", "+++group"), headings, emphasis and links.
 _MD_EMBED = re.compile(r"^(?:\[#\w+:[^\]]*\]|\+{3})")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
-_MD_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _MD_LINK = re.compile(r"\[([^\]\[]+)\]\((?:https?:|/)[^)\s]*\)")
 
 
@@ -115,7 +115,7 @@ def _jsonld_blocks(body: str) -> list[Block]:
 def _unmark(para: str) -> str:
     para = _MD_HEADING.sub("", para)
     para = _MD_LINK.sub(r"\1", para)
-    return _MD_EMPHASIS.sub(r"\1", para)
+    return unwrap_strong(para)
 
 
 def _prefer_jsonld(paragraphs: list[str], ld_paras: list[str]) -> bool:

@@ -16,7 +16,17 @@ from lxml import etree
 from newsdigest.extract.authors import clean_authors
 from newsdigest.extract.boilerplate import class_id, tokens
 from newsdigest.extract.dates import parse_date
-from newsdigest.extract.dom import attr, text_of
+from newsdigest.extract.dom import attr, text_within
+from newsdigest.extract.limits import (
+    MAX_BYLINE_CHARS,
+    MAX_CANDIDATES,
+    MAX_FIELD_CHARS,
+    MAX_JSONLD_BLOCKS,
+    MAX_JSONLD_CHARS,
+    MAX_TITLE_CHARS,
+    add_note,
+    cut,
+)
 
 _PUBLISHED_KEYS = (
     "article:published_time",
@@ -149,42 +159,70 @@ class PageMeta:
         return [v for key in keys for v in self.metas.get(key, ()) if v]
 
 
-def collect(root: etree._Element, url: str | None) -> PageMeta:
-    """One pass over the unpruned tree gathering every metadata source we use."""
+#: Characters of an element's text read as a date (what parse_date looks at) or a byline.
+_DATE_TEXT_CHARS = 200
+_BYLINE_TEXT_CHARS = 200
+
+
+def collect(root: etree._Element, url: str | None, notes: list[str] | None = None) -> PageMeta:
+    """One pass over the unpruned tree gathering every metadata source we use, within the caps of
+    :mod:`newsdigest.extract.limits` (what they leave out is noted in ``notes``)."""
+    notes = [] if notes is None else notes
     meta = PageMeta()
     html_lang = root.get("lang") or root.get("xml:lang")
     meta.html_lang = html_lang.strip() if html_lang else None
     first_time: str | None = None
+    headings = times = jsonld_chars = 0
     for el in root.iter("meta", "link", "title", "h1", "script", "time"):
         tag = el.tag
         if tag == "meta":
             key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or ""
             content = el.get("content")
             if key and content is not None:
-                meta.metas.setdefault(key.strip().lower(), []).append(" ".join(content.split()))
+                value = cut(" ".join(content.split()), MAX_FIELD_CHARS, "metadata value", notes)
+                meta.metas.setdefault(key.strip().lower(), []).append(value)
         elif tag == "link":
             rel = (el.get("rel") or "").lower().split()
             if "canonical" in rel and meta.canonical is None and el.get("href"):
-                href = attr(el, "href")
-                meta.canonical = urljoin(url, href) if url else href
+                meta.canonical = _absolute(url, attr(el, "href"))
         elif tag == "title":
             if meta.title_tag is None:
-                meta.title_tag = text_of(el) or None
+                title = text_within(el, MAX_TITLE_CHARS)
+                meta.title_tag = cut(title, MAX_TITLE_CHARS, "title", notes) or None
         elif tag == "h1":
-            text = text_of(el)
-            if text and len(meta.h1) < 5:
-                meta.h1.append(text)
+            if len(meta.h1) < 5 and headings < MAX_CANDIDATES:
+                headings += 1
+                text = cut(text_within(el, MAX_TITLE_CHARS), MAX_TITLE_CHARS, "heading", notes)
+                if text:
+                    meta.h1.append(text)
         elif tag == "script":
             if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
-                meta.jsonld_blocks.append(el.text)
-        elif tag == "time" and first_time is None:
-            value = el.get("datetime") or el.get("content") or text_of(el)
+                if len(meta.jsonld_blocks) >= MAX_JSONLD_BLOCKS:
+                    add_note(notes, f"JSON-LD cut to {MAX_JSONLD_BLOCKS} blocks")
+                elif jsonld_chars + len(el.text) > MAX_JSONLD_CHARS:
+                    add_note(notes, f"JSON-LD cut to {MAX_JSONLD_CHARS} characters")
+                else:
+                    jsonld_chars += len(el.text)
+                    meta.jsonld_blocks.append(el.text)
+        elif tag == "time" and first_time is None and times < MAX_CANDIDATES:
+            times += 1
+            value = el.get("datetime") or el.get("content") or text_within(el, _DATE_TEXT_CHARS)
             if not _in_skipped_box(el):
                 first_time = parse_date(value)
     meta.time_published = first_time
     meta.og_type = meta.first(("og:type",))
-    _microdata_and_bylines(root, meta)
+    _microdata_and_bylines(root, meta, notes)
     return meta
+
+
+def _absolute(base: str | None, href: str) -> str | None:
+    """``href`` resolved against the page URL; ``None`` when it is no URL at all (``http://[``)."""
+    if not base:
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
 
 
 def _in_skipped_box(el: etree._Element, skip: frozenset[str] | None = None) -> bool:
@@ -211,9 +249,20 @@ def _hint_words(cls: str) -> frozenset[str]:
     return frozenset(tokens(cls))
 
 
-def _microdata_and_bylines(root: etree._Element, meta: PageMeta) -> None:
+def _microdata_and_bylines(root: etree._Element, meta: PageMeta, notes: list[str]) -> None:
     byline_seen = 0
     date_seen = 0
+    # Elements examined per source, accepted or not: a page of 100,000 byline or date boxes costs what
+    # its first MAX_CANDIDATES cost.
+    examined = {"author": 0, "date": 0, "byline": 0, "dated": 0}
+
+    def take(source: str) -> bool:
+        if examined[source] >= MAX_CANDIDATES:
+            add_note(notes, f"{source} candidates cut to {MAX_CANDIDATES}")
+            return False
+        examined[source] += 1
+        return True
+
     for el in root.iter(etree.Element):
         if not isinstance(el.tag, str):
             continue
@@ -221,22 +270,27 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta) -> None:
         if prop:
             prop_l = prop.lower()
             if prop_l in {"author", "creator"}:
-                name_el = next((c for c in el.iter() if (c.get("itemprop") or "").lower() == "name"), None)
-                value = (name_el.get("content") if name_el is not None else None) or (
-                    text_of(name_el) if name_el is not None else (el.get("content") or text_of(el))
-                )
-                if value:
-                    meta.itemprop_authors.append(value)
-            elif prop_l in {"datepublished", "datecreated"} and meta.text_published is None:
-                value = el.get("content") or el.get("datetime") or text_of(el)
-                meta.metas.setdefault("datepublished", []).append(value)
+                if take("author"):
+                    name_el = next(
+                        (c for c in el.iter() if (c.get("itemprop") or "").lower() == "name"), None
+                    )
+                    value = (name_el.get("content") if name_el is not None else None) or (
+                        text_within(name_el, MAX_BYLINE_CHARS)
+                        if name_el is not None
+                        else (el.get("content") or text_within(el, MAX_BYLINE_CHARS))
+                    )
+                    if value:
+                        meta.itemprop_authors.append(cut(value, MAX_BYLINE_CHARS, "byline", notes))
+            elif prop_l in {"datepublished", "datecreated"} and meta.text_published is None and take("date"):
+                value = el.get("content") or el.get("datetime") or text_within(el, _DATE_TEXT_CHARS)
+                meta.metas.setdefault("datepublished", []).append(value[:MAX_FIELD_CHARS])
             continue
         if el.tag in {"script", "style", "head", "meta", "link"}:
             continue
         cls = class_id(el)
         if not cls:
-            if el.tag == "a" and "author" in (el.get("rel") or "").lower().split():
-                text = text_of(el)
+            if el.tag == "a" and "author" in (el.get("rel") or "").lower().split() and take("author"):
+                text = cut(text_within(el, MAX_BYLINE_CHARS), MAX_BYLINE_CHARS, "byline", notes)
                 if text:
                     meta.byline_authors.append(text)
             continue
@@ -244,12 +298,17 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta) -> None:
         if not words:
             continue
         if meta.dateline_text is None and "dateline" in words:
-            meta.dateline_text = text_of(el)[:200] or None
-        if byline_seen < 3 and words & _AUTHOR_WORDS and el.tag not in {"body", "html", "article", "main"}:
-            text = text_of(el)
+            meta.dateline_text = text_within(el, 200)[:200] or None
+        if (
+            byline_seen < 3
+            and words & _AUTHOR_WORDS
+            and el.tag not in {"body", "html", "article", "main"}
+            and take("byline")
+        ):
+            text = text_within(el, _BYLINE_TEXT_CHARS)
             # Reader comments and comment forms name their own "authors".
             if (
-                2 < len(text) < 200
+                2 < len(text) < _BYLINE_TEXT_CHARS
                 and el.tag not in {"label", "input"}
                 and not _in_skipped_box(el, _COMMENT_WORDS)
             ):
@@ -260,8 +319,9 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta) -> None:
             and meta.text_published is None
             and words & _DATE_WORDS
             and not words & _SKIP_DATE_WORDS
+            and take("dated")
         ):
-            text = text_of(el)
+            text = text_within(el, _DATE_TEXT_CHARS)
             if 5 < len(text) < 120:
                 date_seen += 1
                 found = parse_date(text)
@@ -297,9 +357,9 @@ def modified(meta: PageMeta) -> str | None:
     return None
 
 
-def meta_authors(meta: PageMeta, site_name: str | None) -> list[str]:
+def meta_authors(meta: PageMeta, site_name: str | None, notes: list[str] | None = None) -> list[str]:
     for source in (meta.all(_AUTHOR_KEYS), meta.itemprop_authors, meta.byline_authors):
-        names = clean_authors(source, site_name)
+        names = clean_authors(source, site_name, notes)
         if names:
             return names
     return []

@@ -29,6 +29,8 @@ _DOTTED = re.compile(r"^(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,3}$")
 # The agency part of a wire dateline: "/TASS/", "/ТАСС/".
 _AGENCY = re.compile(r"^/[^/\s]{2,20}/$")
 _STRIP_OPENERS = re.compile(rf"^[{re.escape(_OPENERS)}]+")
+# Matched at a position of the paragraph (never on a copy of its rest): the run of openers there.
+_OPENER_RUN = re.compile(rf"[{re.escape(_OPENERS)}]*")
 _FIRST_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -39,11 +41,14 @@ def _boundary_pattern(language: str) -> re.Pattern[str]:
         ends += ";;"  # the Greek question mark (U+037E) and the semicolon used for it
     closers = re.escape(_CLOSERS)
     # French and Russian set closing guillemets off with a space: « Nous gagnerons. » Le ...
-    return re.compile(rf"[{re.escape(ends)}]+(?:[{closers}]|\s[»›”])*(?=\s)|[。！？]+[{closers}]*")
+    # The run of terminators is possessive: giving one back can never be followed by a closer or a
+    # space, and retrying would make a long run of "!" quadratic.
+    return re.compile(rf"[{re.escape(ends)}]++(?:[{closers}]|\s[»›”])*(?=\s)|[。！？]+[{closers}]*")
 
 
 def _opens_sentence(rest: str) -> bool:
-    """Whether ``rest`` (text after a candidate boundary, spaces stripped) can start a sentence."""
+    """Whether ``rest`` (text after a candidate boundary, spaces stripped) can start a sentence; only
+    its first six characters are read."""
     for char in rest[:6]:
         if char in _OPENERS or char.isspace():
             continue
@@ -93,14 +98,20 @@ class SentenceSplitter:
         return sentences
 
     def _split_chunk(self, text: str) -> list[str]:
+        """Sentences of ``text``, whose only whitespace is single spaces (the callers collapse it).
+
+        Linear in the length of ``text``: each candidate boundary is judged from positions in it, never
+        from a copy of the text before or after it.
+        """
         sentences = []
         start = 0
+        size = len(text)
         for match in self._boundary.finditer(text):
             end = match.end()
-            rest = text[end:].lstrip()
-            if not rest:
+            rest = end + 1 if text.startswith(" ", end) else end
+            if rest >= size:
                 break
-            if self._is_boundary(text[start : match.start()], match.group(), rest):
+            if self._is_boundary(text, start, match.start(), match.group(), rest):
                 sentence = text[start:end].strip()
                 if sentence:
                     sentences.append(sentence)
@@ -110,15 +121,17 @@ class SentenceSplitter:
             sentences.append(tail)
         return sentences
 
-    def _is_boundary(self, before: str, terminator: str, rest: str) -> bool:
+    def _is_boundary(self, text: str, start: int, stop: int, terminator: str, rest: int) -> bool:
+        """Whether ``terminator`` (at ``stop``) ends the sentence begun at ``start``; the next one
+        would begin at ``rest``."""
         if terminator[0] in "。！？":
             return True
-        if not _opens_sentence(rest):
+        if not _opens_sentence(text[rest : rest + 6]):
             return False
         if terminator != ".":
             # "!", "?", an ellipsis, or a full stop inside closing quotes/brackets: "... home." He
             return True
-        token = _STRIP_OPENERS.sub("", before.rsplit(None, 1)[-1]) if before.strip() else ""
+        token = _STRIP_OPENERS.sub("", _last_word(text, start, stop))
         if not token:
             return True
         if _AGENCY.match(token):
@@ -134,13 +147,23 @@ class SentenceSplitter:
         )
         if not ambiguous:
             return True
-        next_text = _STRIP_OPENERS.sub("", rest).lstrip()
-        if next_text[:1].isdigit():
+        openers = _OPENER_RUN.match(text, rest)
+        after = openers.end() if openers is not None else rest
+        if text.startswith(" ", after):
+            after += 1
+        if text[after : after + 1].isdigit():
             return False
-        word = _FIRST_WORD.match(next_text)
-        if word is None or next_text[word.end() : word.end() + 1] == ".":
+        word = _FIRST_WORD.match(text, after)
+        if word is None or text.startswith(".", word.end()):
             return False  # another initial or abbreviation follows: "J. R. Jones", "В. В. Путин"
         return word.group().lower() in self._starters
+
+
+def _last_word(text: str, start: int, stop: int) -> str:
+    """The last space-separated word of ``text[start:stop]`` ("" when there is none)."""
+    while stop > start and text[stop - 1] == " ":
+        stop -= 1
+    return text[max(start, text.rfind(" ", start, stop) + 1) : stop]
 
 
 @lru_cache(maxsize=64)

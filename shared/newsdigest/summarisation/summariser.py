@@ -10,6 +10,7 @@ from newsdigest.summarisation.default import HIGHLIGHT_SENTENCES
 from newsdigest.summarisation.document import Document
 from newsdigest.summarisation.languages import resolve_language
 from newsdigest.summarisation.length import LengthPlan, resolve_length
+from newsdigest.summarisation.limits import MAX_TEXT_CHARS, MAX_TITLE_CHARS, cut_text, limits_for
 from newsdigest.summarisation.methods import DEFAULT_METHOD, canonical_method, check_available, ranker_for
 from newsdigest.summarisation.sentences import splitter_for
 
@@ -59,19 +60,32 @@ def summarise(
         raise SummariseError("cannot summarise empty text", reason="empty_text")
     name = canonical_method(method)
     profile = resolve_language(language)
+    notes = [profile.note] if profile.note else []
+    if len(text) > MAX_TEXT_CHARS:
+        text = cut_text(text, MAX_TEXT_CHARS)
+        notes.append(f"text cut to {MAX_TEXT_CHARS} characters")
+    title = (title or "").strip() or None
+    if title is not None and len(title) > MAX_TITLE_CHARS:
+        title = cut_text(title, MAX_TITLE_CHARS)
+        notes.append(f"title cut to {MAX_TITLE_CHARS} characters")
     paragraphs = tuple(tuple(p) for p in splitter_for(profile.name).paragraphs(text))
-    document = Document(paragraphs=paragraphs, profile=profile, title=(title or "").strip() or None)
-    total = len(document.sentences)
-    if total == 0:
+    found = Document(paragraphs=paragraphs, profile=profile, title=title)
+    if not found.sentences:
         raise SummariseError("cannot summarise text without sentences", reason="empty_text")
+    limits = limits_for(name)
+    document = found.head(limits)
+    total = len(document.sentences)
+    if total < len(found.sentences):
+        notes.append(f"first {total} of {len(found.sentences)} sentences ranked")
+    if document.vocabulary is not None:
+        notes.append(f"first {limits.terms} distinct words considered")
     plan = resolve_length(total, sentences=sentences, ratio=ratio, words=words)
     check_available(name)
 
-    notes = [profile.note] if profile.note else []
     parameters: dict[str, Any] = {**plan.parameters(), "total_sentences": total}
     if plan.words is None and plan.sentences >= total:
         chosen = list(range(total))
-        if plan.basis == "sentences" and plan.sentences > total:
+        if plan.basis == "sentences" and plan.sentences > len(found.sentences):
             notes.append(f"the text has only {total} sentence(s); all are returned")
     else:
         expected = _expected_sentences(plan, document.word_counts)
@@ -89,4 +103,5 @@ def summarise(
         language=profile.name,
         parameters=parameters,
         note="; ".join(notes) or None,
+        notes=notes,
     )

@@ -57,7 +57,7 @@ def require_numpy(method: str) -> None:
 def _sumy_document(document: Document) -> Any:
     from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 
-    tokenizer = OfflineTokenizer(document.profile.name)
+    tokenizer = OfflineTokenizer(document.profile.name, document.vocabulary)
     paragraphs = []
     for i, sentences in enumerate(document.paragraphs):
         objects = [Sentence(s, tokenizer) for s in sentences]

@@ -29,11 +29,16 @@ def words(sentence: str) -> tuple[str, ...]:
 
 
 class OfflineTokenizer:
-    """Implements sumy's tokenizer protocol with :mod:`newsdigest.summarisation.sentences`."""
+    """Implements sumy's tokenizer protocol with :mod:`newsdigest.summarisation.sentences`.
 
-    def __init__(self, language: str) -> None:
+    With a ``vocabulary`` (lower-case words), words outside it are not reported: the document's cap
+    on distinct words, applied to what sumy's methods see.
+    """
+
+    def __init__(self, language: str, vocabulary: frozenset[str] | None = None) -> None:
         self._language = language
         self._splitter = splitter_for(language)
+        self._vocabulary = vocabulary
 
     @property
     def language(self) -> str:
@@ -43,4 +48,7 @@ class OfflineTokenizer:
         return tuple(self._splitter.split(paragraph))
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
-        return words(sentence)
+        found = words(sentence)
+        if self._vocabulary is None:
+            return found
+        return tuple(w for w in found if w.lower() in self._vocabulary)
