@@ -51,6 +51,16 @@ def redirect(location: str, status: int = 302) -> Route:
     return route
 
 
+def raw_location(location: str, status: int = 302) -> Route:
+    """A redirect whose Location is sent as UTF-8 bytes, whatever it holds (``send`` is Latin-1)."""
+
+    def route(req: BaseHTTPRequestHandler) -> None:
+        head = f"HTTP/1.1 {status} X\r\nLocation: ".encode() + location.encode("utf-8", "surrogateescape")
+        req.wfile.write(head + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    return route
+
+
 def raw(status: int, body: bytes, headers: dict[str, str], *, content_length: bool = True) -> Route:
     def route(req: BaseHTTPRequestHandler) -> None:
         send(req, status, body, headers, content_length=content_length)

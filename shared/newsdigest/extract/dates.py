@@ -117,7 +117,7 @@ def parse_date(value: str | None, *, allow_numeric_dmy: bool = True) -> str | No
     value = value.strip()[:200]
     if not value:
         return None
-    if value.isdigit() and len(value) in (10, 13):
+    if value.isascii() and value.isdigit() and len(value) in (10, 13):  # "²" is a digit int() refuses
         seconds = int(value[:10])
         stamp = datetime.fromtimestamp(seconds, tz=UTC)
         return stamp.strftime("%Y-%m-%dT%H:%M:%SZ") if 1990 <= stamp.year <= 2099 else None

@@ -7,8 +7,9 @@ Permanent (``FetchError``; record the item as failed):
   ``bad_url``, ``scheme_not_allowed``, ``address_not_allowed``, ``dns_failed`` (NXDOMAIN, no or
   garbage answers), ``too_many_redirects``, ``too_large``, ``decompression_bomb``,
   ``content_type_not_allowed``, ``content_encoding_not_allowed``, ``robots_disallowed``,
-  ``http_error`` (4xx other than 408/429, 3xx without Location), ``tls_error``, ``bad_response``
-  (malformed HTTP or corrupt compressed body).
+  ``http_error`` (4xx other than 408/429, 3xx without Location), ``bad_redirect`` (a Location that
+  is no URL at all, such as ``http://[``), ``tls_error``, ``bad_response`` (malformed HTTP or corrupt
+  compressed body).
 
 Transient (``TransientError``, ``permanent = False``; let SQS redeliver), raised only after the
 bounded retries: ``http_error`` (408/429/5xx), ``timeout`` (connect/read timeout or the overall

@@ -117,6 +117,11 @@ def parse_ip(text: str) -> IPAddress:
 # --- WHATWG / inet_aton IPv4 host parsing -------------------------------------------------------
 
 
+#: Digits (leading zeros aside) beyond which a host component cannot be part of an IPv4 address.
+_MAX_NUMBER_DIGITS = 12
+_TOO_LARGE = 1 << 64
+
+
 def _parse_ipv4_number(part: str) -> int | None:
     """One dotted component: ``0x``-prefixed hex, ``0``-prefixed octal, else decimal."""
     if part == "":
@@ -131,6 +136,8 @@ def _parse_ipv4_number(part: str) -> int | None:
     digits = {10: "0123456789", 8: "01234567", 16: "0123456789abcdefABCDEF"}[radix]
     if any(ch not in digits for ch in part):
         return None
+    if len(part.lstrip("0")) > _MAX_NUMBER_DIGITS:
+        return _TOO_LARGE  # past any IPv4 address, and past what int() parses from 4,300 digits
     return int(part, radix)
 
 

@@ -115,6 +115,36 @@ def parse_retry_after(
     return max(0.0, (when - now()).total_seconds())
 
 
+#: A Content-Length with more digits than this is past any size cap (and past what int() will parse
+#: from a string: 4,300 digits); it is read as this many bytes' worth instead of being converted.
+_LENGTH_DIGITS = 18
+
+
+def content_length(value: str | None) -> int | None:
+    """Bytes announced by a Content-Length header; ``None`` when absent or not a plain decimal number
+    (RFC 9110: 1*DIGIT, ASCII only, so "²" is not one), which is then read like a body without one."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    digits = value.lstrip("0") or "0"
+    return 10**_LENGTH_DIGITS if len(digits) > _LENGTH_DIGITS else int(digits)
+
+
+def _redirect_target(current: ParsedURL, location: str) -> ParsedURL:
+    """The URL a ``Location`` sends ``current`` to, checked like any URL; ``bad_redirect`` when it
+    cannot be resolved at all (``http://[``, ``//[x]y/``), as a browser would stop with an error."""
+    try:
+        joined = urljoin(current.url, location)
+    except ValueError as exc:
+        raise FetchError(
+            f"redirect from {current.origin} to an invalid URL {location[:200]!r}: {exc}",
+            reason="bad_redirect",
+        ) from exc
+    return parse_url(joined)
+
+
 def fetch_url(
     url: str,
     settings: FetchSettings,
@@ -194,7 +224,7 @@ class _Fetcher:
                     reason="too_many_redirects",
                 )
             # Every hop is parsed and checked from scratch: scheme, host spelling, addresses, robots.
-            current = parse_url(urljoin(current.url, outcome.location))
+            current = _redirect_target(current, outcome.location)
             redirects.append(current.url)
 
     # --- one hop with retries -------------------------------------------------------------------
@@ -260,11 +290,11 @@ class _Fetcher:
                 + ("HTML" if self.html_only else "one of " + ", ".join(sorted(self.accepted_types))),
                 reason="content_type_not_allowed",
             )
-        length = exchange.header("Content-Length")
-        if length and length.strip().isdigit() and int(length) > self.settings.max_bytes:
+        length = content_length(exchange.header("Content-Length"))
+        if length is not None and length > self.settings.max_bytes:
             # Refuse before reading a byte of body.
             raise FetchError(
-                f"Content-Length {int(length)} exceeds {self.settings.max_bytes} bytes", reason="too_large"
+                f"Content-Length {length} exceeds {self.settings.max_bytes} bytes", reason="too_large"
             )
         body = exchange.read_body(max_bytes=self.settings.max_bytes)
         validators = Validators(exchange.header("ETag"), exchange.header("Last-Modified"))
@@ -333,7 +363,7 @@ class _Fetcher:
                 outcome = self._attempt(target, robots=True)
                 if isinstance(outcome, _Final):
                     return rules_from_response(outcome.status, outcome.body)
-                target = parse_url(urljoin(target.url, outcome.location))
+                target = _redirect_target(target, outcome.location)
         except (_RetryableStatus, TransientError) as exc:
             # RFC 9309: an unreachable robots.txt means "assume disallowed for now"; SQS retries.
             raise TransientError(

@@ -97,6 +97,9 @@ def parse_url(url: str) -> ParsedURL:
     """Validate ``url`` for fetching; raise ``FetchError`` (``bad_url``/``scheme_not_allowed``)."""
     if not isinstance(url, str):
         raise _bad("URL must be a string")
+    if not url.isascii():
+        # As a browser's USVString conversion does: a lone surrogate (possible in JSON) becomes U+FFFD.
+        url = url.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     url = url.strip(_C0_OR_SPACE)
     if len(url) > MAX_URL_LENGTH:
         raise _bad("URL too long")
