@@ -8,7 +8,7 @@ import pytest
 from newsdigest.errors import FetchError, TransientError
 from newsdigest.fetch import RobotsCache, fetch_url
 
-from tests.security.hostile_servers import html, raw, redirect
+from tests.security.hostile_servers import html, raw, raw_location, redirect
 
 ROBOTS = "User-agent: *\nDisallow: /private\n\nUser-agent: newsdigest\nDisallow: /no-bots\n"
 
@@ -188,3 +188,104 @@ def test_cache_expires_and_is_bounded() -> None:
     assert cache.get("http://c") is rules
     now[0] = 11
     assert cache.get("http://c") is None
+
+
+# --- RFC 9309 matching: longest match, "*" and "$" ---------------------------------------------------
+
+RFC_9309 = (
+    "User-agent: *\n"
+    "Disallow: /news/\n"
+    "Allow: /news/public/\n"
+    "Disallow: /*.pdf$\n"
+    "Disallow: /tmp*/cache\n"
+    "Allow: /$\n"
+    "Disallow: /\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/a/file.pdf", False),  # "*" and "$": urllib.robotparser read them literally and let it through
+        ("/a/file.pdf?page=2", False),  # "Disallow: /" is the longest match left
+        ("/news/public/story", True),  # the longer Allow wins over the earlier, shorter Disallow
+        ("/news/story", False),
+        ("/tmp-files/x/cache", False),
+        ("/", True),  # "Allow: /$" matches the root only
+    ],
+)
+def test_rules_follow_rfc_9309(path, allowed, origin, polite, dns, override, robots_cache) -> None:
+    origin.routes["/robots.txt"] = _robots(RFC_9309)
+    origin.routes[path] = html()
+    fetch = lambda: fetch_url(  # noqa: E731
+        f"http://news.example{path}",
+        polite,
+        resolver=dns,
+        connect_override=override,
+        robots_cache=robots_cache,
+    )
+    if allowed:
+        assert fetch().status == 200
+    else:
+        with pytest.raises(FetchError) as info:
+            fetch()
+        assert info.value.reason == "robots_disallowed"
+        assert origin.hits[path] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"), [("/a/file.pdf", False), ("/a/file.pdf?x=1", True), ("/a/pdf", True)]
+)
+def test_a_wildcard_and_an_end_anchor_are_honoured(
+    path, allowed, origin, polite, dns, override, robots_cache
+) -> None:
+    """The issue's own case: urllib.robotparser let /a/file.pdf through "Disallow: /*.pdf$"."""
+    origin.routes["/robots.txt"] = _robots("User-agent: *\nDisallow: /*.pdf$\n")
+    origin.routes[path] = html()
+    try:
+        fetch_url(
+            f"http://news.example{path}",
+            polite,
+            resolver=dns,
+            connect_override=override,
+            robots_cache=robots_cache,
+        )
+    except FetchError as exc:
+        assert not allowed and exc.reason == "robots_disallowed"
+    else:
+        assert allowed
+
+
+def test_groups_match_our_product_token_not_our_whole_user_agent() -> None:
+    from newsdigest.fetch.robots import product_token, rules_from_response
+
+    ua = "newsdigest/0.1 (+https://github.com/newsdigest/newsdigest)"
+    assert product_token(ua) == "newsdigest"
+    # "github" appears in our User-Agent header but is not our product token.
+    rules = rules_from_response(200, b"User-agent: github\nDisallow: /\n\nUser-agent: *\nDisallow: /x\n")
+    assert rules.can_fetch(ua, "http://news.example/story")
+    assert not rules.can_fetch(ua, "http://news.example/x")
+
+
+@pytest.mark.parametrize("location", ["http://[", "http://[::1:\u2026/", "//[x]y/"])
+def test_robots_redirect_to_no_url_at_all_leaves_no_rules(
+    location, origin, polite, dns, override, robots_cache
+) -> None:
+    """Any site can send it; the file is then unreadable (as when its redirect leaves policy), so
+    the page is fetched on its own merits instead of the fetch raising ValueError."""
+    origin.routes["/robots.txt"] = raw_location(location)
+    origin.routes["/"] = html()
+    result = fetch_url(
+        "http://news.example/", polite, resolver=dns, connect_override=override, robots_cache=robots_cache
+    )
+    assert result.status == 200
+
+
+def test_rules_carry_crawl_delay_and_sitemaps_for_discovery() -> None:
+    from newsdigest.discovery.robots import crawl_delay, sitemap_urls
+    from newsdigest.fetch.robots import rules_from_response
+
+    body = b"User-agent: *\nCrawl-delay: 2\n\nUser-agent: newsdigest\nCrawl-delay: 5\nSitemap: https://x.example/s.xml\n"
+    rules = rules_from_response(200, body)
+    assert crawl_delay(rules, "newsdigest/0.1 (+https://github.com/newsdigest/newsdigest)") == 5.0
+    assert sitemap_urls(rules) == ["https://x.example/s.xml"]

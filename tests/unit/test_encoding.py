@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from newsdigest import extract_article
 from newsdigest.errors import InputError
 from newsdigest.extract.encoding import declared_encoding, decode_html, lookup
@@ -136,3 +138,58 @@ def test_random_binary_is_refused() -> None:
     with pytest.raises(InputError) as info:
         extract_article(blob)
     assert info.value.reason == "binary"
+
+
+# --- only the WHATWG Encoding Standard's labels -----------------------------------------------------
+
+#: Labels Python's codec registry knows and no browser does: each would decode the page as something
+#: else (UTF-7 and EBCDIC hide markup from a browser's reading; ``undefined`` and ``idna`` raise).
+NOT_WHATWG = ["utf-7", "unicode-1-1-utf-7", "cp037", "ebcdic-cp-us", "cp500", "idna", "punycode",
+              "undefined", "utf-32", "rot13", "base64", "latin-1", "utf_8", "utf\x008", "\x00",
+              "mbcs"]  # fmt: skip
+
+
+@pytest.mark.parametrize("label", NOT_WHATWG)
+def test_labels_outside_the_standard_are_unknown(label: str) -> None:
+    assert lookup(label) is None
+
+
+@pytest.mark.parametrize("label", NOT_WHATWG)
+def test_an_unknown_label_falls_back_to_sniffing_from_http_or_meta(label: str) -> None:
+    raw = _page(GERMAN, f'<meta charset="{label}">').encode("utf-8")
+    assert decode_html(raw, http_charset=label) == (raw.decode("utf-8"), "utf-8")
+    legacy = _page(GERMAN * 3, f'<meta charset="{label}">').encode("cp1252")
+    text, encoding = decode_html(legacy, http_charset=label)
+    assert encoding != "utf-8" and "Straßenbäume" in text
+
+
+def test_the_standards_table_is_used_whole() -> None:
+    # Labels the old hand list lacked, each mapped as the standard says.
+    assert lookup("x-mac-cyrillic") == lookup("x-mac-ukrainian")
+    assert lookup("ibm866") is not None and lookup("ibm866").name == "ibm866"  # type: ignore[union-attr]
+    assert lookup(" \tWINDOWS-1251\n") is not None
+    assert lookup("dos-874").name == "windows-874"  # type: ignore[union-attr]
+
+
+def test_labels_no_browser_decodes_are_an_unsupported_charset() -> None:
+    with pytest.raises(InputError) as info:
+        decode_html(_page(GERMAN).encode("utf-8"), http_charset="iso-2022-kr")
+    assert info.value.reason == "unsupported_charset"
+    assert info.value.permanent
+
+
+def test_x_user_defined_in_a_meta_means_windows_1252() -> None:
+    raw = _page(GERMAN * 3, '<meta charset="x-user-defined">').encode("cp1252")
+    text, encoding = decode_html(raw)
+    assert encoding == "windows-1252" and "Straßenbäume" in text
+
+
+@settings(max_examples=300)
+@given(label=st.text(max_size=24), body=st.binary(max_size=200))
+def test_no_charset_label_raises_anything_but_an_input_error(label: str, body: bytes) -> None:
+    page = b"<html><head><meta charset=" + label.encode("utf-8", "replace")[:40] + b"></head><body>" + body
+    try:
+        text, encoding = decode_html(page, http_charset=label)
+    except InputError:
+        return
+    assert isinstance(text, str) and lookup(encoding) is not None

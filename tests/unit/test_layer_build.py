@@ -147,6 +147,8 @@ loaded["ingest"].http_api()  # the HTTP router is built on the first API request
 from newsdigest.extract import extract_article
 from newsdigest.summarisation import summarise
 import newsdigest.fetch
+from newsdigest.fetch.robots import rules_from_response
+rules_from_response(200, b"User-agent: *\nDisallow: /private\n")  # a URL fetch reads robots.txt first
 article = extract_article((root / "events" / "pages" / "tass-grain-harvest.html").read_bytes())
 summarise(article.text, language=article.language, title=article.title)
 from newsdigest.summarisation.languages import resolve_language

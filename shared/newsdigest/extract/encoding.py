@@ -2,109 +2,85 @@
 
 Order (after WHATWG "encoding sniffing"): byte-order mark, then the transport charset, then a
 ``<meta>`` declaration near the top, then UTF-8 when the bytes are valid UTF-8, then a statistical
-guess. Labels are mapped to the encodings browsers actually use (ISO-8859-1 and ASCII mean
-windows-1252, GB2312 and GBK mean GB18030, ...). Invalid bytes become U+FFFD instead of failing.
+guess. Only the labels of the WHATWG Encoding Standard are honoured, through its label table as the
+``webencodings`` package keeps it (the one html5lib uses): ISO-8859-1 and ASCII mean windows-1252,
+GB2312 means GBK, which decodes as GB18030. Any other label (UTF-7, EBCDIC, Python's ``idna``,
+``punycode`` or ``undefined`` codecs, a label holding NUL) is unknown and the next step decides, as in
+a browser. Invalid bytes become U+FFFD instead of failing.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from functools import cache
+from typing import NamedTuple
+
+import webencodings
 
 from newsdigest.errors import InputError
 
-# WHATWG label -> (canonical name reported, Python codec). Only labels seen in the wild are listed;
-# anything else falls back to Python's own codec lookup.
-_WINDOWS_1252 = ("windows-1252", "cp1252")
-_GB18030 = ("gb18030", "gb18030")
-_LABELS: dict[str, tuple[str, str]] = {}
+
+class Encoding(NamedTuple):
+    name: str  # the standard's name, reported as Article.encoding
+    codec: codecs.CodecInfo
 
 
-def _register(names: str, canonical: str, codec: str) -> None:
-    for name in names.split():
-        _LABELS[name] = (canonical, codec)
+#: The standard's legacy single-byte encodings (its section 9): bytes that are valid UTF-8 under one
+#: of these labels are a template's leftover default, not text in it.
+_SINGLE_BYTE = frozenset(
+    [
+        "ibm866", "iso-8859-2", "iso-8859-3", "iso-8859-4", "iso-8859-5", "iso-8859-6", "iso-8859-7",
+        "iso-8859-8", "iso-8859-8-i", "iso-8859-10", "iso-8859-13", "iso-8859-14", "iso-8859-15",
+        "iso-8859-16", "koi8-r", "koi8-u", "macintosh", "windows-874", "windows-1250", "windows-1251",
+        "windows-1252", "windows-1253", "windows-1254", "windows-1255", "windows-1256", "windows-1257",
+        "windows-1258", "x-mac-cyrillic",
+    ]
+)  # fmt: skip
+_UTF16 = frozenset({"utf-16le", "utf-16be"})
+#: The standard decodes GBK with the GB18030 decoder (Python's gbk codec lacks GB18030's characters).
+_GB18030 = Encoding("gb18030", codecs.lookup("gb18030"))
+_UTF8 = Encoding("utf-8", codecs.lookup("utf-8"))
+_WINDOWS_1252 = Encoding("windows-1252", codecs.lookup("cp1252"))
+#: Labels of encodings no browser decodes (ISO-2022-KR, HZ, ...): the standard maps them to
+#: "replacement", whose decoder yields one U+FFFD for the whole input, so nothing can be read.
+_REPLACEMENT = "replacement"
 
 
-_register(
-    "unicode-1-1-utf-8 unicode11utf8 unicode20utf8 utf-8 utf8 x-unicode20utf8",
-    "utf-8",
-    "utf-8",
-)
-_register(
-    "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 iso-ir-100 iso8859-1 iso88591 "
-    "iso_8859-1 iso_8859-1:1987 l1 latin1 latin-1 us-ascii windows-1252 x-cp1252 x-user-defined",
-    *_WINDOWS_1252,
-)
-_register(
-    "csisolatin2 iso-8859-2 iso-ir-101 iso8859-2 iso88592 iso_8859-2 iso_8859-2:1987 l2 latin2",
-    "iso-8859-2",
-    "iso8859-2",
-)
-_register("cp1250 windows-1250 x-cp1250", "windows-1250", "cp1250")
-_register("cp1251 windows-1251 x-cp1251", "windows-1251", "cp1251")
-_register("cp1253 windows-1253 x-cp1253", "windows-1253", "cp1253")
-_register(
-    "cp1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9 iso88599 iso_8859-9 iso_8859-9:1989 l5 latin5 "
-    "windows-1254 x-cp1254",
-    "windows-1254",
-    "cp1254",
-)
-_register("cp1255 windows-1255 x-cp1255", "windows-1255", "cp1255")
-_register("cp1256 windows-1256 x-cp1256", "windows-1256", "cp1256")
-_register("cp1257 windows-1257 x-cp1257", "windows-1257", "cp1257")
-_register("cp1258 windows-1258 x-cp1258", "windows-1258", "cp1258")
-_register(
-    "dos-874 iso-8859-11 iso8859-11 iso885911 tis-620 windows-874",
-    "windows-874",
-    "cp874",
-)
-_register(
-    "chinese csgb2312 csiso58gb231280 gb2312 gb_2312 gb_2312-80 gbk iso-ir-58 x-gbk gb18030",
-    *_GB18030,
-)
-_register("big5 big5-hkscs cn-big5 csbig5 x-x-big5", "big5", "big5hkscs")
-_register(
-    "csshiftjis ms932 ms_kanji shift-jis shift_jis sjis windows-31j x-sjis",
-    "shift_jis",
-    "cp932",
-)
-_register("cseucpkdfmtjapanese euc-jp x-euc-jp", "euc-jp", "euc_jp")
-_register("csiso2022jp iso-2022-jp", "iso-2022-jp", "iso2022_jp")
-_register(
-    "cseuckr csksc56011987 euc-kr iso-ir-149 korean ks_c_5601-1987 ks_c_5601-1989 ksc5601 ksc_5601 "
-    "windows-949",
-    "euc-kr",
-    "cp949",
-)
-_register("cskoi8r koi koi8 koi8-r koi8_r", "koi8-r", "koi8_r")
-_register("koi8-ru koi8-u", "koi8-u", "koi8_u")
-_register("csisolatin9 iso-8859-15 iso8859-15 iso885915 iso_8859-15 l9", "iso-8859-15", "iso8859-15")
-_register(
-    "csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 iso88595 iso_8859-5",
-    "iso-8859-5",
-    "iso8859-5",
-)
-_register("greek greek8 iso-8859-7 iso8859-7 iso88597 iso_8859-7 sun_eu_greek", "iso-8859-7", "iso8859-7")
-# A page cannot really be UTF-16 if its own ASCII <meta> was readable; browsers then use UTF-8.
-_META_UTF16 = {"utf-16", "utf-16le", "utf-16be", "unicodefffe", "unicodefeff", "csunicode", "ucs-2"}
-_SINGLE_BYTE = {
-    "windows-1252",
-    "iso-8859-2",
-    "windows-1250",
-    "windows-1251",
-    "windows-1253",
-    "windows-1254",
-    "windows-1255",
-    "windows-1256",
-    "windows-1257",
-    "windows-1258",
-    "windows-874",
-    "koi8-r",
-    "koi8-u",
-    "iso-8859-15",
-    "iso-8859-5",
-    "iso-8859-7",
-}
+def _encoding(found: webencodings.Encoding) -> Encoding:
+    if found.name == "gbk":
+        return _GB18030
+    return Encoding(found.name, found.codec_info)
+
+
+def lookup(label: str | None) -> Encoding | None:
+    """The standard's encoding for a label, or ``None`` when the label is not one of its labels."""
+    if not label or not label.isascii():  # every label of the standard is ASCII
+        return None
+    found = webencodings.lookup(label.strip().strip("\"'"))
+    return _encoding(found) if found is not None else None
+
+
+@cache
+def _by_python_name() -> dict[str, Encoding]:
+    """Python codec name -> the standard's encoding decoded by that codec (for the guesser's names)."""
+    table: dict[str, Encoding] = {}
+    for name in sorted(set(webencodings.LABELS.values())):
+        if name in {_REPLACEMENT, "x-user-defined"}:
+            continue
+        found = webencodings.lookup(name)
+        if found is not None:
+            table.setdefault(found.codec_info.name, _encoding(found))
+    return table
+
+
+def _from_guess(name: str) -> Encoding | None:
+    try:
+        python_name = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return lookup(name) or _by_python_name().get(python_name)
+
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8", "utf-8"),
@@ -142,24 +118,6 @@ _PRESCAN_BYTES = 16384  # browsers look at 1 KB; real pages often bury the tag u
 _GUESS_BYTES = 65536  # enough for a statistical guess, bounded so huge pages stay cheap
 
 
-def lookup(label: str | None) -> tuple[str, str] | None:
-    """``(canonical name, python codec)`` for an encoding label, or ``None`` when unknown."""
-    if not label:
-        return None
-    key = label.strip().strip("\"'").lower()
-    if key in _LABELS:
-        return _LABELS[key]
-    if key in _META_UTF16:
-        return ("utf-16", "utf-16")
-    try:
-        info = codecs.lookup(key)
-    except LookupError:
-        return None
-    if info.name in {"rot-13", "base64", "hex", "zlib", "bz2", "uu", "quopri"}:  # not text encodings
-        return None
-    return (info.name, info.name)
-
-
 def declared_encoding(data: bytes) -> str | None:
     """The charset label declared by a ``<meta>`` (or XML declaration) near the top, if any."""
     head = data[:_PRESCAN_BYTES]
@@ -194,15 +152,16 @@ def check_binary(data: bytes) -> None:
         raise InputError("the input is binary data, not an HTML page", reason="binary")
 
 
-def _guess(data: bytes) -> tuple[str, str]:
+def _guess(data: bytes) -> Encoding:
     # charset-normalizer ships with requests; imported here so normal pages never pay for it.
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - only when the optional helper is missing
         return _WINDOWS_1252
     best = from_bytes(data[:_GUESS_BYTES]).best()
-    found = lookup(best.encoding) if best is not None else None
-    if found is None or found[0] in {"utf-16", "utf-16le", "utf-16be", "utf-32"}:
+    # The guesser knows every Python codec; a browser can only land on the standard's encodings.
+    found = _from_guess(best.encoding) if best is not None else None
+    if found is None or found.name in _UTF16:
         return _WINDOWS_1252
     return found
 
@@ -228,18 +187,29 @@ def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str]
         return data.decode(utf16, "replace"), utf16.replace("-", "", 1)
     check_binary(data)
 
-    chosen = lookup(http_charset)
-    if chosen is None or chosen[0] == "utf-16":
+    chosen = _from_transport(lookup(http_charset))
+    if chosen is None:
         chosen = lookup(declared_encoding(data))
-        if chosen is not None and chosen[0] == "utf-16":
-            chosen = ("utf-8", "utf-8")
+        if chosen is not None and chosen.name in _UTF16:
+            chosen = _UTF8  # an ASCII-compatible <meta> read as such cannot be UTF-16: the standard's rule
+        elif chosen is not None and chosen.name == "x-user-defined":
+            chosen = _WINDOWS_1252  # the standard's rule for a <meta> too
+    if chosen is not None and chosen.name == _REPLACEMENT:
+        raise InputError(
+            "the page declares an encoding no browser decodes (ISO-2022-KR, HZ or the like)",
+            reason="unsupported_charset",
+        )
     is_ascii = data.isascii()
     if chosen is not None:
-        if chosen[0] in _SINGLE_BYTE and not is_ascii and _valid_utf8(data):
+        if (
+            (chosen.name in _SINGLE_BYTE or chosen.name == "x-user-defined")
+            and not is_ascii
+            and _valid_utf8(data)
+        ):
             # Non-ASCII bytes that form valid UTF-8 are almost never legacy single-byte text: the
             # declaration is a leftover template default, and honouring it would produce mojibake.
-            chosen = ("utf-8", "utf-8")
-        elif chosen[0] == "utf-8" and not is_ascii and not _valid_utf8(data):
+            chosen = _UTF8
+        elif chosen.name == "utf-8" and not is_ascii and not _valid_utf8(data):
             text = data.decode("utf-8", "replace")
             bad = text.count("\ufffd")
             non_ascii = sum(1 for ch in text if ord(ch) > 127)
@@ -249,15 +219,19 @@ def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str]
             else:
                 return text, "utf-8"
     elif is_ascii or _valid_utf8(data):
-        chosen = ("utf-8", "utf-8")
+        chosen = _UTF8
     else:
         chosen = _guess(data)
 
-    name, codec = chosen
-    try:
-        text = data.decode(codec, "replace")
-    except LookupError:
-        name, text = "utf-8", data.decode("utf-8", "replace")
+    text = chosen.codec.decode(data, "replace")[0]
     if len(text) > 256 and text.count("\ufffd") > 0.3 * len(text):
-        raise InputError(f"the bytes do not decode as text (tried {name})", reason="undecodable")
-    return text, name
+        raise InputError(f"the bytes do not decode as text (tried {chosen.name})", reason="undecodable")
+    return text, chosen.name
+
+
+def _from_transport(found: Encoding | None) -> Encoding | None:
+    """The HTTP (or S3) charset as used: UTF-16 without its byte pattern (checked before) is a wrong
+    label, so the page's own declaration decides instead."""
+    if found is not None and found.name in _UTF16:
+        return None
+    return found

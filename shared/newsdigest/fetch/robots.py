@@ -55,6 +55,15 @@ class _Protego:
     def can_fetch(self, useragent: str, url: str) -> bool:
         return bool(self._parser.can_fetch(url, product_token(useragent)))
 
+    def crawl_delay(self, useragent: str) -> float | None:
+        """Seconds between requests the group asks of ``useragent``, if any (discovery paces by it)."""
+        return self._parser.crawl_delay(product_token(useragent))
+
+    @property
+    def sitemaps(self) -> list[str]:
+        """The ``Sitemap:`` URLs, in order (discovery reads them)."""
+        return list(self._parser.sitemaps)
+
 
 class RobotsCache:
     """Rules per origin (``scheme://host:port``), bounded in size and age.
