@@ -12,8 +12,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsdigest.aws import snapstart
 from newsdigest.aws.events import (
     BudgetedBatchProcessor,
+    bad_request_reply,
+    check_sqs_batch,
     discovered_url,
     event_kind,
+    http_request_problem,
     process_s3_event,
     process_s3_message,
     receive_count,
@@ -119,12 +122,16 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Mapping[str
     idempotency_config.register_lambda_context(context)
     kind = event_kind(event)
     if kind == "sqs":
+        check_sqs_batch(event)
         return process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context
         )
     if kind == "s3":  # a bucket wired straight to the function (and `sam local invoke` with an S3 event)
         return process_s3_event(event, context, ingest_object, service.record_failure)
     if kind == "http":
+        problem = http_request_problem(event)
+        if problem is not None:
+            return bad_request_reply(problem)
         return http_api().resolve(event, context)
     try:
         return ingest_urls(event, _budget(context))

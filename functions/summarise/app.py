@@ -9,7 +9,13 @@ from aws_lambda_powertools.utilities.batch import EventType, process_partial_res
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsdigest.aws import snapstart
-from newsdigest.aws.events import BudgetedBatchProcessor, event_kind, process_s3_event, process_s3_message
+from newsdigest.aws.events import (
+    BudgetedBatchProcessor,
+    check_sqs_batch,
+    event_kind,
+    process_s3_event,
+    process_s3_message,
+)
 from newsdigest.aws.observability import logger, metrics, request_correlation_id, tracer
 from newsdigest.aws.settings import get_settings
 from newsdigest.aws.storage import Storage
@@ -50,6 +56,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Mapping[str
     if kind != "sqs":
         logger.warning("unsupported event shape", extra={"kind": kind})
         return {"error": "bad_request", "message": "expected an SQS batch or an S3 event notification"}
+    check_sqs_batch(event)
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

@@ -11,6 +11,7 @@ a failed item is written first, so the reason survives beside the dead letter.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -49,31 +50,97 @@ def object_refs(body: str) -> list[dict[str, str]]:
     """Bucket/key/etag of each created object named in one notification body (``[]`` for S3's test event)."""
     try:
         payload = json.loads(body)
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         raise InputError(f"message body is not JSON: {exc}", reason="malformed_event") from exc
     return object_refs_from_payload(payload)
 
 
+#: What S3 accepts as a bucket name (botocore's own check) and the longest key, in UTF-8 bytes.
+_BUCKET_NAME = re.compile(r"[a-zA-Z0-9.\-_]{1,255}")
+_MAX_KEY_BYTES = 1024
+
+
 def object_refs_from_payload(payload: Any) -> list[dict[str, str]]:
-    """Keys arrive URL-encoded with ``+`` for spaces; they are decoded here, once."""
+    """Keys arrive URL-encoded with ``+`` for spaces; they are decoded here, once. A record naming no
+    object S3 could hold is a malformed event, never a request sent to S3."""
     if not isinstance(payload, dict):
         raise InputError("message body is not a JSON object", reason="malformed_event")
     if payload.get("Event") == "s3:TestEvent":
         return []
     if not isinstance(payload.get("Records"), list):
         raise InputError("message is not an S3 event notification (no Records)", reason="malformed_event")
+    for record in payload["Records"]:
+        _check_s3_record(record)
     refs = []
     for record in S3Event(payload).records:
         if not record.event_name.startswith("ObjectCreated"):
             logger.info("ignoring S3 event", extra={"event_name": record.event_name})
             continue
-        try:
-            bucket = record.s3.bucket.name
-            key = unquote_plus(record.s3.get_object.key)
-        except (KeyError, TypeError) as exc:
-            raise InputError(f"S3 record lacks bucket or key: {exc}", reason="malformed_event") from exc
+        bucket = record.s3.bucket.name
+        key = unquote_plus(record.s3.get_object.key)
+        if not key or len(key.encode("utf-8", "surrogatepass")) > _MAX_KEY_BYTES:
+            raise InputError("S3 record names no possible object key", reason="malformed_event")
         refs.append({"bucket": bucket, "key": key, "etag": record.s3.get_object.etag})
     return refs
+
+
+def _check_s3_record(record: Any) -> None:
+    s3 = record.get("s3") if isinstance(record, dict) else None
+    if (
+        not isinstance(record, dict)
+        or not isinstance(record.get("eventName"), str)
+        or not isinstance(s3, dict)
+    ):
+        raise InputError("S3 record without eventName and s3", reason="malformed_event")
+    bucket, obj = s3.get("bucket"), s3.get("object")
+    name = bucket.get("name") if isinstance(bucket, dict) else None
+    if not isinstance(name, str) or not _BUCKET_NAME.fullmatch(name):
+        raise InputError("S3 record names no possible bucket", reason="malformed_event")
+    if not isinstance(obj, dict) or not isinstance(obj.get("key"), str):
+        raise InputError("S3 record lacks its object key", reason="malformed_event")
+    if not isinstance(obj.get("eTag", ""), str):
+        raise InputError("S3 record with a non-string eTag", reason="malformed_event")
+
+
+def check_sqs_batch(event: dict[str, Any]) -> None:
+    """Every record of an SQS batch has the message id and body the batch utility reports on."""
+    for record in event.get("Records") or []:
+        if not (
+            isinstance(record, dict)
+            and isinstance(record.get("messageId"), str)
+            and isinstance(record.get("body"), str)
+            and isinstance(record.get("attributes", {}), dict)
+        ):
+            raise InputError("SQS record without a messageId and body", reason="malformed_event")
+
+
+def http_request_problem(event: dict[str, Any]) -> str | None:
+    """Why an HTTP API (payload 2.0) event cannot be routed, or None: the router reads these fields
+    without checking them."""
+    context = event.get("requestContext")
+    http = context.get("http") if isinstance(context, dict) else None
+    if not isinstance(http, dict) or not isinstance(http.get("method"), str):
+        return "the request has no method"
+    if not isinstance(event.get("rawPath", ""), str):
+        return "the request has no path"
+    if event.get("body") is not None and not isinstance(event["body"], str):
+        return "the request body is not text"
+    if not isinstance(event.get("isBase64Encoded", False), bool):
+        return "isBase64Encoded is not a boolean"
+    headers = event.get("headers") or {}
+    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+        return "the request headers are not text"
+    return None
+
+
+def bad_request_reply(message: str) -> dict[str, Any]:
+    """An HTTP API 400 reply, in the shape the router's own replies have."""
+    return {
+        "statusCode": 400,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps({"error": "bad_request", "message": message}),
+        "isBase64Encoded": False,
+    }
 
 
 def discovered_url(body: str) -> dict[str, Any] | None:

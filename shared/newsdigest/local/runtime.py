@@ -1,25 +1,60 @@
-"""Run the real handlers in-process as Lambda would: cold-start import, context, SQS event source mapping."""
+"""Run the real handlers as Lambda would: cold-start import, context, SQS event source mapping.
+
+By default the handlers run in this process (fast, and tests can patch them). With
+``enforce_timeouts=True`` each function runs in an execution environment of its own, a worker process
+(:mod:`newsdigest.local.worker`), and an invocation that outlives its timeout is cut off there as
+Lambda cuts it off: the environment is killed mid-work, the invocation fails with "Task timed out",
+nothing of its batch is reported, and the next invocation starts a new environment (a cold start).
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import select
+import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from types import ModuleType
+from pathlib import Path
 from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from newsdigest.aws.settings import get_settings
-from newsdigest.local.stack import LocalResources
+from newsdigest.local.stack import FunctionSpec, LocalResources
 
 Handler = Callable[[dict[str, Any], Any], Any]
+
+#: How long a worker may take to import its handler (Lambda's own init limit is 10 s; a loaded
+#: development machine can take longer, and init time is not the invocation's).
+WORKER_INIT_SECONDS = 60.0
+
+
+class InvocationTimeout(Exception):
+    """The invocation ran past the function's timeout and its environment was stopped."""
+
+
+class FunctionError(Exception):
+    """The handler raised, or its environment exited, instead of returning."""
+
+
+def load_handler(path: Any, handler_name: str) -> Handler:
+    """Import a function's module under a name of its own (its cold start) and return its handler."""
+    module_name = f"newsdigest_local_{Path(path).parent.name}_{uuid.uuid4().hex[:8]}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load handler {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    handler: Handler = getattr(module, handler_name)
+    return handler
 
 
 @dataclass
@@ -51,10 +86,103 @@ class PumpStats:
     handler_errors: int
 
 
-class LocalRuntime:
-    """Imports each function's handler once (its cold start) and feeds it SQS batches."""
+class _Environment:
+    """One function's execution environment in a worker process, started on first use and again after
+    a timeout or a crash."""
 
-    def __init__(self, resources: LocalResources, *, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, spec: FunctionSpec) -> None:
+        self.spec = spec
+        self.process: subprocess.Popen[bytes] | None = None
+        self._buffer = b""
+
+    def invoke(self, event: dict[str, Any], timeout: float) -> Any:
+        if self.process is None or self.process.poll() is not None:
+            self._start()
+        assert self.process is not None and self.process.stdin is not None
+        request = {
+            "event": event,
+            "context": {
+                "function_name": self.spec.name,
+                "memory_limit_in_mb": self.spec.memory,
+                "timeout_seconds": timeout,
+            },
+        }
+        self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+        self.process.stdin.flush()
+        line = self._read_line(time.monotonic() + timeout)
+        if line is None:
+            self.stop()
+            raise InvocationTimeout(f"{self.spec.name}: Task timed out after {timeout:.2f} seconds")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise FunctionError(f"{self.spec.name}: {reply['error']}: {reply['message']}\n{reply['trace']}")
+        return reply["result"]
+
+    def _start(self) -> None:
+        self._buffer = b""
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [
+                sys.executable,
+                "-m",
+                "newsdigest.local.worker",
+                str(self.spec.code_dir),
+                self.spec.module,
+                self.spec.handler,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=dict(os.environ),
+        )
+        line = self._read_line(time.monotonic() + WORKER_INIT_SECONDS)
+        if line is None or not json.loads(line).get("ready"):
+            self.stop()
+            raise FunctionError(f"{self.spec.name}: the environment did not start")
+
+    def _read_line(self, deadline: float) -> bytes | None:
+        """The worker's next reply line, or None when the deadline passes first."""
+        assert self.process is not None and self.process.stdout is not None
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self._buffer:
+            wait = deadline - time.monotonic()
+            if wait <= 0:
+                return None
+            readable, _, _ = select.select([fd], [], [], wait)
+            if not readable:
+                continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                self.stop()
+                raise FunctionError(f"{self.spec.name}: Runtime exited without a reply")
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with suppress(ProcessLookupError):
+            self.process.kill()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                pipe.close()
+        self.process = None
+
+
+class LocalRuntime:
+    """Imports each function's handler once (its cold start) and feeds it SQS batches.
+
+    ``enforce_timeouts=True`` runs each function in a worker process instead, which is stopped when an
+    invocation outlives its timeout (call :meth:`close`, or use the runtime as a context manager).
+    """
+
+    def __init__(
+        self,
+        resources: LocalResources,
+        *,
+        extra_env: dict[str, str] | None = None,
+        enforce_timeouts: bool = False,
+    ) -> None:
         self.resources = resources
         merged: dict[str, str] = {}
         for spec in resources.functions.values():
@@ -65,28 +193,33 @@ class LocalRuntime:
         merged.update(extra_env or {})
         os.environ.update(merged)
         get_settings.cache_clear()  # a fresh cold start reads the environment again
-        self.handlers: dict[str, Handler] = {
-            logical_id: getattr(self._load(spec.code_dir / f"{spec.module}.py", logical_id), spec.handler)
-            for logical_id, spec in resources.functions.items()
-        }
+        self.handlers: dict[str, Handler] = {}
+        self.environments: dict[str, _Environment] = {}
+        for logical_id, spec in resources.functions.items():
+            if enforce_timeouts:
+                self.environments[logical_id] = _Environment(spec)
+            else:
+                self.handlers[logical_id] = load_handler(spec.code_dir / f"{spec.module}.py", spec.handler)
         self._sqs = boto3.client("sqs")
         self._visibility: dict[str, int] = {}
 
-    @staticmethod
-    def _load(path: Any, logical_id: str) -> ModuleType:
-        module_name = f"newsdigest_local_{logical_id}_{uuid.uuid4().hex[:8]}"
-        spec = importlib.util.spec_from_file_location(module_name, path)
-        if spec is None or spec.loader is None:
-            raise ImportError(f"cannot load handler {path}")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-        return module
-
     def invoke(self, logical_id: str, event: dict[str, Any], *, timeout: int | None = None) -> Any:
         spec = self.resources.functions[logical_id]
-        context = FakeLambdaContext(spec.name, spec.memory, min(spec.timeout, timeout or spec.timeout))
+        seconds = min(spec.timeout, timeout or spec.timeout)
+        if logical_id in self.environments:
+            return self.environments[logical_id].invoke(event, seconds)
+        context = FakeLambdaContext(spec.name, spec.memory, seconds)
         return self.handlers[logical_id](event, context)
+
+    def close(self) -> None:
+        for environment in self.environments.values():
+            environment.stop()
+
+    def __enter__(self) -> LocalRuntime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _visibility_timeout(self, queue_url: str) -> int:
         """Lambda refuses an SQS source whose visibility timeout is shorter than the function timeout, so
