@@ -33,6 +33,7 @@ class Article:
     language: str | None = None  # ISO 639-1 code
     canonical_url: str | None = None
     description: str | None = None
+    image: str | None = None  # the lead image: og:image, JSON-LD image, else the first figure's
     dateline: Dateline | None = None
     url: str | None = None
     tags: list[str] = field(default_factory=list)
@@ -43,6 +44,10 @@ class Article:
     #: What the extractor's cost bounds left out of this page ("title cut to 1000 characters", "page cut
     #: at 20000 elements"); empty for any ordinary page.
     notes: list[str] = field(default_factory=list)
+    # The text's blocks with their structure (headings, lists, quotes, tables, code, figures, links,
+    # emphasis) as clean HTML and as Markdown.
+    html: str = ""
+    markdown: str = ""
 
     @property
     def word_count(self) -> int:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from newsdigest.cli import exits
 from newsdigest.cli.common import print_json
 from newsdigest.cli.readers import hint_for, read_input, source_kind
+
+if TYPE_CHECKING:
+    from newsdigest.models import Article
+
+FORMATS = ("json", "text", "html", "markdown")
 
 
 def cmd_extract(args: argparse.Namespace, out: TextIO) -> int:
@@ -43,8 +48,32 @@ def cmd_extract(args: argparse.Namespace, out: TextIO) -> int:
         # say): named on one line instead of a traceback; the library call raises it whole.
         print(f"newsdigest: {args.source}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return exits.INPUT_FAILED
-    print_json(article.to_dict(), out)
+    if args.format == "json":
+        print_json(article.to_dict(), out)
+    else:
+        out.write(render(article, args.format))
+        out.flush()
     return exits.OK if article.status == "ok" else exits.INPUT_FAILED
+
+
+def render(article: Article, fmt: str) -> str:
+    """The article as a document of ``fmt`` (text, html, markdown): its title as the heading, then
+    the body the extractor wrote for that format."""
+    from html import escape
+
+    title = article.title or ""
+    if fmt == "text":
+        body = article.text
+        head = f"{title}\n\n" if title else ""
+    elif fmt == "html":
+        body = article.html
+        head = f"<h1>{escape(title, quote=False)}</h1>\n" if title else ""
+    else:
+        from newsdigest.extract.markdown import escape_text
+
+        body = article.markdown
+        head = f"# {escape_text(title, line_start=False)}\n\n" if title else ""
+    return head + body.rstrip("\n") + "\n"
 
 
 def register(sub: Any) -> None:
@@ -55,5 +84,11 @@ def register(sub: Any) -> None:
         "--allow-private-addresses",
         action="store_true",
         help="let the fetcher reach loopback/private hosts (local testing only)",
+    )
+    extract.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="json",
+        help="json: the whole Article (default); text, html, markdown: the article in that format",
     )
     extract.set_defaults(func=cmd_extract)

@@ -29,6 +29,7 @@ from newsdigest.extract.limits import (
     MAX_URL_CHARS,
     cut,
 )
+from newsdigest.extract.pictures import Pictures
 from newsdigest.extract.prune import strip_furniture_tags
 from newsdigest.extract.published import published_date, release_day
 from newsdigest.extract.title import choose_title
@@ -48,15 +49,20 @@ _NON_LETTER = re.compile("[!-@\\[-`{-~\u0080-\u00bf\u00d7\u00f7\u2010-\u203a\u20
 _NOT_LANGUAGE_REASON = "the text does not read as language (binary data or one repeated token?)"
 
 
-def extract_article(html: bytes | str, url: str | None = None, *, http_charset: str | None = None) -> Article:
-    """Extract the article of one page. See the module docstring for the error contract."""
+def extract_article(
+    html: bytes | str, url: str | None = None, *, http_charset: str | None = None, structure: bool = True
+) -> Article:
+    """Extract the article of one page. See the module docstring for the error contract.
+
+    ``structure=False`` leaves out the article's HTML and Markdown (and its lead image), for callers
+    that need only the text."""
     notes: list[str] = []  # what the caps of newsdigest.extract.limits left out
     text, encoding = _to_text(html, http_charset, notes)
     root = parse_html(text, notes)
     if root is None:
         return _empty(url, encoding, "the page holds no parseable HTML", notes)
     try:
-        return _extract(root, url, encoding, notes, page_chars=len(text))
+        return _extract(root, url, encoding, notes, page_chars=len(text), structure=structure)
     except RecursionError as exc:
         # Markup nested past what the tree walks can follow is the page's doing: a clear outcome.
         # Anything else raised here is a bug in the extractor and propagates as one (the retry
@@ -98,7 +104,13 @@ def _to_text(html: bytes | str, http_charset: str | None, notes: list[str]) -> t
 
 
 def _extract(
-    root: etree._Element, url: str | None, encoding: str | None, notes: list[str], *, page_chars: int
+    root: etree._Element,
+    url: str | None,
+    encoding: str | None,
+    notes: list[str],
+    *,
+    page_chars: int,
+    structure: bool,
 ) -> Article:
     meta = meta_mod.collect(root, url, notes)
     jl = parse_jsonld(meta.jsonld_blocks)
@@ -115,10 +127,23 @@ def _extract(
     body = root.find("body")
     if body is None:
         body = root
-    strip_furniture_tags(root)
+    pictures = Pictures()
+    strip_furniture_tags(root, pictures.set_aside if structure else None)
     published = published_date(release, url=url, jl=jl, meta=meta, body=body, headings=meta.h1)
-    paragraphs = main_text(body, title, url, jl.body).paragraphs
+    found = main_text(body, title, url, jl.body, mark=pictures.mark if structure else None)
+    paragraphs = found.paragraphs
     text = "\n\n".join(paragraphs)
+    html = markdown = ""
+    image = None
+    if structure and paragraphs:
+        from newsdigest.extract.structure import build
+
+        # The baseline's and the publisher's articleBody's blocks stand on their own.
+        roots = found.roots if found.path == "cascade" else [b.element for b in found.blocks]
+        done = build(found.blocks, pictures, roots, url=url, lead_image=meta_mod.lead_image(meta) or jl.image)
+        html, markdown, image = done.html, done.markdown, done.image
+        if done.note:
+            notes.append(done.note)
 
     modified = parse_date(jl.modified) or meta_mod.modified(meta)
     authors = clean_authors(jl.authors, site_name, notes) or meta_mod.meta_authors(meta, site_name, notes)
@@ -144,6 +169,7 @@ def _extract(
         language=_language(meta_mod.declared_language(meta) or jl.language, text),
         canonical_url=cut(canonical, MAX_URL_CHARS, "canonical URL", notes) if canonical else None,
         description=cut(description, MAX_FIELD_CHARS, "description", notes) if description else None,
+        image=image,
         dateline=dateline,
         url=url,
         tags=tags,
@@ -151,6 +177,8 @@ def _extract(
         encoding=encoding,
         status=status,
         reason=reason,
+        html=html,
+        markdown=markdown,
         notes=notes,
     )
 

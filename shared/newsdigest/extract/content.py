@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -42,6 +43,7 @@ class MainText:
 
     blocks: list[Block]
     path: str
+    roots: list[etree._Element] = field(default_factory=list)  # the chosen blocks the cascade wrote
 
     @property
     def paragraphs(self) -> list[str]:
@@ -64,11 +66,24 @@ def linearise(
     return [b.text for b in write_blocks(blocks, stats, title, url) if b.kind != "placeholder"]
 
 
-def main_text(body: etree._Element, title: str | None, url: str | None, jsonld_body: str | None) -> MainText:
-    """Run the passes over ``body`` (pruned in place) and fall back when they find too little."""
+def main_text(
+    body: etree._Element,
+    title: str | None,
+    url: str | None,
+    jsonld_body: str | None,
+    *,
+    mark: Callable[[list[etree._Element]], list[etree._Element]] | None = None,
+) -> MainText:
+    """Run the passes over ``body`` (pruned in place) and fall back when they find too little.
+
+    ``mark`` sees the chosen blocks before they are written and returns the blocks to write (the
+    structured output puts picture placeholders among them, :mod:`.pictures`)."""
     stats = measure(body)
     prune(body, stats)
-    found = MainText(write_blocks(choose_blocks(body, stats, title), stats, title, url), "cascade")
+    chosen = choose_blocks(body, stats, title)
+    if mark is not None:
+        chosen = mark(chosen)
+    found = MainText(write_blocks(chosen, stats, title, url), "cascade", chosen)
     if _chars(found.blocks) < T.MIN_ARTICLE_CHARS:
         fallback = baseline_blocks(body, stats)
         if _chars(fallback) > T.BASELINE_FACTOR * _chars(found.blocks):

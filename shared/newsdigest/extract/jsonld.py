@@ -56,6 +56,7 @@ class JsonLdInfo:
     section: str | None = None
     keywords: list[str] = field(default_factory=list)
     url: str | None = None
+    image: str | None = None
     is_article: bool = False
     is_listing: bool = False
     types: set[str] = field(default_factory=set)
@@ -130,6 +131,18 @@ def _names(value: Any) -> list[str]:
     return names
 
 
+def _image(value: Any) -> str | None:
+    """The address of ``image``: a URL, an ImageObject (``url``, ``contentUrl``, ``@id``), or a list of
+    either (the first)."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl") or value.get("@id")
+        if isinstance(value, list):
+            value = value[0] if value else None
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def _keywords(value: Any) -> list[str]:
     if isinstance(value, str):
         return [k.strip() for k in value.split(",") if k.strip()]
@@ -181,6 +194,7 @@ def parse_jsonld(blocks: Iterable[str]) -> JsonLdInfo:
     info.language = _text(node.get("inLanguage"))
     info.section = _text(node.get("articleSection"))
     info.keywords = _keywords(node.get("keywords"))
+    info.image = _image(node.get("image")) or _image(node.get("thumbnailUrl"))
     main = node.get("mainEntityOfPage")
     url = _text(main.get("@id") if isinstance(main, dict) else main) or _text(node.get("url"))
     info.url = url if url and url.startswith("http") else None

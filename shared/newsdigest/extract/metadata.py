@@ -397,5 +397,12 @@ def declared_language(meta: PageMeta) -> str | None:
     return meta.html_lang or meta.first(_LANG_KEYS)
 
 
+_IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+
+
+def lead_image(meta: PageMeta) -> str | None:
+    return meta.first(_IMAGE_KEYS)
+
+
 def canonical_url(meta: PageMeta) -> str | None:
     return meta.canonical or meta.first(("og:url",))

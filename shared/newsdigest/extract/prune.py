@@ -6,6 +6,8 @@ alone, and the ancestors of the article's strongest markers are protected outrig
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml import etree
 
 from newsdigest.extract import thresholds as T
@@ -20,9 +22,16 @@ from newsdigest.extract.boilerplate import (
 from newsdigest.extract.measure import StatsMap, cut, drop
 
 
-def strip_furniture_tags(root: etree._Element) -> None:
-    """Remove script/style/media/... subtrees (C-level, keeps the text that follows each one)."""
+def strip_furniture_tags(
+    root: etree._Element, before_strip: Callable[[etree._Element], None] | None = None
+) -> None:
+    """Remove script/style/media/... subtrees (C-level, keeps the text that follows each one).
+
+    ``before_strip`` sees the tree once figures that hold text have become boxes, before the pictures
+    go (the structured output sets them aside there, :mod:`.pictures`)."""
     _unwrap_text_figures(root)
+    if before_strip is not None:
+        before_strip(root)
     etree.strip_elements(root, *V.DROP_TAGS, with_tail=False)
 
 

@@ -105,7 +105,7 @@ class _Writer:
             self.sources.append((node, tail))
 
     def placeholder(self, node: etree._Element) -> None:
-        if self.parts:
+        if any(not part.isspace() for part in self.parts):
             self.sources.append((node, False))  # inside a paragraph's text
         else:
             self.placeholders.append((self.written - 1, node))

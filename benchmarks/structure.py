@@ -1,0 +1,344 @@
+"""Structure benchmark: the article's HTML, block type by block type, against trafilatura and newspaper4k.
+
+Usage::
+
+    .venv/bin/python benchmarks/structure.py [--data DIR] [--limit N] [--ours-only] [--timing-data DIR]
+                                             [--converters] [--failures N]
+
+Data: ``../shared/data/extraction-fulltext-dev`` (override with ``--data``): each page has
+Readability.js's reviewed ``expected.html``. Every tool's HTML and the expected HTML are parsed alike
+(lxml.html) and reduced to the items of six block types:
+
+* headings: the text of each ``h1``-``h6``; list items: of each ``li``; table cells: of each non-empty
+  ``td``/``th``; quotes: of each ``blockquote`` (text whitespace-collapsed, NFKC);
+* images: each ``img``'s ``src`` resolved against the page URL, http(s) only (``data:`` images are
+  left out on both sides: newsdigest drops them by policy, see ``extract/clean.py``);
+* links: each ``a``'s ``href`` resolved against the page URL, http(s) only.
+
+The pages are Readability's test pages, all served as ``http://fakehost/test/page.html`` (the URL
+their expected output was made with). Items are matched as multisets per page; precision and recall
+are micro-averaged over pages (summed counts).
+
+The tools: newsdigest's ``Article.html``; trafilatura's ``extract(output_format="html",
+include_images=True, include_links=True, include_tables=True, include_formatting=True)``;
+newspaper4k's ``article_html`` (``clean_article_html=True``).
+
+Extra ms: what the structured output costs on top of each tool's text extraction, in the same run,
+pages interleaved: newsdigest ``extract_article`` with and without ``structure``; trafilatura's HTML
+call against its plain-text call; newspaper4k's parse with and without ``clean_article_html``. Medians
+of per-page CPU time (``time.process_time``: the machine is shared, wall time also counts waiting).
+``--timing-data`` times newsdigest alone on another folder of pages as well (default: the
+990-page ``extraction-dev`` set, the median dev page of the +3 ms budget).
+
+``--converters`` times the two Markdown converters on newsdigest's clean HTML of each page:
+markdownify (which newsdigest uses) and html-to-markdown, same run.
+
+Exits 0 with a message when the data folder is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import sys
+import time
+import unicodedata
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from shared_data import EXTRACTION_DEV, SHARED_DATA
+
+DEFAULT_DATA = SHARED_DATA / "extraction-fulltext-dev"
+PAGE_URL = "http://fakehost/test/page.html"
+KINDS = ("headings", "list items", "table cells", "quotes", "images", "links")
+_WS = re.compile(r"\s+")
+
+
+def _text(el: Any) -> str:
+    return _WS.sub(" ", unicodedata.normalize("NFKC", el.text_content())).strip()
+
+
+def _url(value: str | None) -> str | None:
+    if not value or not value.strip():
+        return None
+    try:
+        url = urljoin(PAGE_URL, value.strip())
+    except ValueError:
+        return None
+    return url if url.lower().startswith(("http://", "https://")) else None
+
+
+def items(html: str) -> dict[str, Counter[str]]:
+    """The items of each block type in ``html``."""
+    import lxml.html
+
+    found: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
+    if not html or not html.strip():
+        return found
+    try:
+        root = lxml.html.fromstring(f"<div>{html}</div>")
+    except Exception:  # an unparseable output scores as empty
+        return found
+    for el in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "blockquote", "img", "a"):
+        tag = el.tag
+        if tag == "img":
+            src = _url(el.get("src"))
+            if src:
+                found["images"][src] += 1
+        elif tag == "a":
+            href = _url(el.get("href"))
+            if href:
+                found["links"][href] += 1
+        else:
+            text = _text(el)
+            if not text:
+                continue
+            kind = (
+                "headings" if tag[0] == "h" else "list items" if tag == "li"
+                else "quotes" if tag == "blockquote" else "table cells"
+            )  # fmt: skip
+            found[kind][text] += 1
+    return found
+
+
+@dataclass
+class Score:
+    tp: Counter[str] = field(default_factory=Counter)
+    predicted: Counter[str] = field(default_factory=Counter)
+    expected: Counter[str] = field(default_factory=Counter)
+    extra_ms: list[float] = field(default_factory=list)
+    crashes: int = 0
+
+    def add(self, got: dict[str, Counter[str]], want: dict[str, Counter[str]]) -> dict[str, float]:
+        recalls = {}
+        for kind in KINDS:
+            match = sum((got[kind] & want[kind]).values())
+            self.tp[kind] += match
+            self.predicted[kind] += sum(got[kind].values())
+            self.expected[kind] += sum(want[kind].values())
+            total = sum(want[kind].values())
+            if total:
+                recalls[kind] = match / total
+        return recalls
+
+    def precision(self, kind: str) -> float:
+        return self.tp[kind] / self.predicted[kind] if self.predicted[kind] else 0.0
+
+    def recall(self, kind: str) -> float:
+        return self.tp[kind] / self.expected[kind] if self.expected[kind] else 0.0
+
+
+def _cpu_ms(fn: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.process_time()
+    result = fn()
+    return result, (time.process_time() - start) * 1000
+
+
+class Ours:
+    name = "newsdigest"
+
+    def __init__(self) -> None:
+        from newsdigest import extract_article
+
+        self.extract = extract_article
+
+    def run(self, html: bytes) -> tuple[str, float]:
+        article, with_ms = _cpu_ms(lambda: self.extract(html, PAGE_URL))
+        _, text_ms = _cpu_ms(lambda: self.extract(html, PAGE_URL, structure=False))
+        return article.html, with_ms - text_ms
+
+
+class Trafilatura:
+    name = "trafilatura"
+
+    def __init__(self) -> None:
+        import trafilatura
+
+        self.trafilatura = trafilatura
+
+    def run(self, html: bytes) -> tuple[str, float]:
+        t = self.trafilatura
+        out, with_ms = _cpu_ms(
+            lambda: t.extract(
+                html, url=PAGE_URL, output_format="html", include_images=True, include_links=True,
+                include_tables=True, include_formatting=True, include_comments=False,
+            )
+        )  # fmt: skip
+        _, text_ms = _cpu_ms(lambda: t.extract(html, url=PAGE_URL, include_comments=False))
+        return out or "", with_ms - text_ms
+
+
+class Newspaper:
+    name = "newspaper4k"
+
+    def __init__(self) -> None:
+        from newspaper import Article, Config
+
+        self.article, self.config = Article, Config
+
+    def _parse(self, page: str, keep_html: bool) -> Any:
+        config = self.config()
+        config.fetch_images = False
+        config.clean_article_html = keep_html
+        article = self.article(PAGE_URL, config=config)
+        article.download(input_html=page)
+        article.parse()
+        return article
+
+    def run(self, html: bytes) -> tuple[str, float]:
+        page = html.decode("utf-8", "replace")
+        article, with_ms = _cpu_ms(lambda: self._parse(page, True))
+        _, text_ms = _cpu_ms(lambda: self._parse(page, False))
+        return article.article_html or "", with_ms - text_ms
+
+
+def _pages(folder: Path) -> list[tuple[str, bytes, str]]:
+    out = []
+    for path in sorted(folder.glob("html/*.html.gz")):
+        if path.name.endswith(".expected.html.gz"):
+            continue
+        page_id = path.name[: -len(".html.gz")]
+        expected = path.with_name(f"{page_id}.expected.html.gz")
+        if expected.is_file():
+            out.append(
+                (page_id, gzip.decompress(path.read_bytes()), gzip.decompress(expected.read_bytes()).decode())
+            )
+    return out
+
+
+def _timing(folder: Path, limit: int) -> None:
+    """newsdigest's extra ms on every page of ``folder`` (extraction-dev's evaldata.json layout)."""
+    evalfile = folder / "evaldata.json"
+    if not evalfile.is_file():
+        print(f"timing skipped: no {evalfile}")
+        return
+    from newsdigest import extract_article
+
+    entries = json.loads(evalfile.read_text(encoding="utf-8"))["items"]
+    extra, base = [], []
+    for n, (_page_id, item) in enumerate(sorted(entries.items())):
+        if limit and n >= limit:
+            break
+        html = gzip.decompress((folder / item["file"]).read_bytes())
+        url = item.get("url")
+        _, with_ms = _cpu_ms(lambda h=html, u=url: extract_article(h, u))
+        _, text_ms = _cpu_ms(lambda h=html, u=url: extract_article(h, u, structure=False))
+        extra.append(with_ms - text_ms)
+        base.append(text_ms)
+    print(
+        f"\n{folder.name}: {len(extra)} pages, newsdigest text-only extraction median "
+        f"{statistics.median(base):.2f} "
+        f"ms CPU; structured output adds median {statistics.median(extra):+.2f} ms "
+        f"(p90 {sorted(extra)[int(0.9 * (len(extra) - 1))]:+.2f} ms)"
+    )
+
+
+def _converters(pages: list[tuple[str, bytes, str]]) -> None:
+    import html_to_markdown
+    from newsdigest import extract_article
+    from newsdigest.extract.markdown import to_markdown
+
+    options = html_to_markdown.ConversionOptions(
+        escape_misc=True, escape_asterisks=True, escape_underscores=True
+    )
+    ours, theirs = [], []
+    for _page_id, html, _expected in pages:
+        article = extract_article(html, PAGE_URL)
+        if not article.html:
+            continue
+        _, ms = _cpu_ms(lambda a=article: to_markdown(a.html))
+        ours.append(ms)
+        _, ms = _cpu_ms(lambda a=article: html_to_markdown.convert(a.html, options))
+        theirs.append(ms)
+    print(
+        f"\nMarkdown converters on newsdigest's clean HTML ({len(ours)} pages, median CPU ms, from the HTML "
+        f"string): markdownify {statistics.median(ours):.2f}, "
+        f"html-to-markdown {statistics.median(theirs):.2f}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N pages")
+    parser.add_argument("--ours-only", action="store_true", help="skip trafilatura and newspaper4k")
+    parser.add_argument("--timing-data", type=Path, default=EXTRACTION_DEV)
+    parser.add_argument("--timing-limit", type=int, default=0)
+    parser.add_argument("--no-timing", action="store_true", help="skip the timing run on --timing-data")
+    parser.add_argument("--converters", action="store_true", help="time markdownify and html-to-markdown")
+    parser.add_argument("--failures", type=int, default=0, help="print the N pages with the lowest recall")
+    args = parser.parse_args(argv)
+
+    if not (args.data / "html").is_dir():
+        print(f"structure benchmark skipped: no data folder at {args.data}")
+        return 0
+    warnings.filterwarnings("ignore")
+    pages = _pages(args.data)
+    if args.limit:
+        pages = pages[: args.limit]
+    tools: list[Any] = [Ours()]
+    if not args.ours_only:
+        tools += [Trafilatura(), Newspaper()]
+    for tool in tools:  # warm up: imports and first-call caches do not land in the first page
+        tool.run(b"<html><body><article><p>Warm up, warm up, warm up.</p></article></body></html>")
+    scores = {tool.name: Score() for tool in tools}
+    worst: list[tuple[float, str, dict[str, float]]] = []
+    for page_id, html, expected in pages:
+        want = items(expected)
+        for tool in tools:
+            score = scores[tool.name]
+            try:
+                out, extra = tool.run(html)
+            except Exception as exc:  # a crash scores as an empty output
+                score.crashes += 1
+                print(f"{tool.name} crashed on {page_id}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                out, extra = "", 0.0
+            score.extra_ms.append(extra)
+            recalls = score.add(items(out), want)
+            if tool.name == "newsdigest" and recalls:
+                worst.append((min(recalls.values()), page_id, recalls))
+
+    print(f"pages: {len(pages)} (Readability's expected HTML); items expected per type: "
+          + ", ".join(f"{k} {scores['newsdigest'].expected[k]}" for k in KINDS))  # fmt: skip
+    header = f"{'tool':<12}" + "".join(f"{k:>20}" for k in KINDS) + f"{'extra ms':>10}{'crash':>6}"
+    print(header)
+    print(f"{'':<12}" + "".join(f"{'P':>10}{'R':>10}" for _ in KINDS))
+    for name, score in scores.items():
+        cells = "".join(f"{score.precision(k):10.3f}{score.recall(k):10.3f}" for k in KINDS)
+        median = statistics.median(score.extra_ms) if score.extra_ms else 0.0
+        print(f"{name:<12}{cells}{median:+10.2f}{score.crashes:6d}")
+    if len(scores) > 1:
+        ours = scores["newsdigest"]
+        behind = [
+            f"{k} {'P' if which == 'P' else 'R'} vs {name}"
+            for name, other in scores.items() if name != "newsdigest"
+            for k in KINDS
+            for which, a, b in (
+                ("P", ours.precision(k), other.precision(k)), ("R", ours.recall(k), other.recall(k))
+            )
+            if a < b
+        ]  # fmt: skip
+        print("newsdigest behind on: " + (", ".join(behind) if behind else "nothing"))
+    if args.failures:
+        for low, page_id, recalls in sorted(worst)[: args.failures]:
+            print(
+                f"--- {page_id} lowest recall {low:.2f}: "
+                + ", ".join(f"{k} {v:.2f}" for k, v in recalls.items())
+            )
+    if args.converters:
+        _converters(pages)
+    if not args.no_timing:
+        _timing(args.timing_data, args.timing_limit)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

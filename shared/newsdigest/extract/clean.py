@@ -1,0 +1,441 @@
+"""Clean article HTML: beautifulsoup4 (on lxml) cleans the article's fragment, nh3 has the last word.
+
+The fragment (:func:`newsdigest.extract.structure.fragment`) holds the page's own elements with their
+attributes as they were. The beautifulsoup4 pass makes it an article a reader can show:
+
+* an allow-list of elements (the rest are unwrapped, their text kept; scripts, styles, embeds, form
+  controls and the like go with their content) and of attributes per element (event handlers, inline
+  styles, classes and ids all go);
+* links and images made absolute against the page's URL, or its ``<base>``; URLs of any scheme other
+  than http(s) (and mailto/tel for links) are dropped, whatever their case, entities or embedded
+  whitespace: ``javascript:``, ``vbscript:``, ``data:``. No ``data:`` image is kept, however small: on
+  news pages they are lazy-loading placeholders (the real image is in another attribute) or copies
+  inlined by a build tool, and an SVG one can carry script;
+* lazy-loading resolved to the real image (``data-src`` and its kin, ``data-srcset``/``srcset``, the
+  ``<source>`` of a ``<picture>``, a ``<noscript>`` fallback); tracking pixels and images without a
+  usable address dropped;
+* figures reduced to their images and one caption; wrappers left empty removed.
+
+Then :mod:`nh3` (the binding to Rust's Ammonia) sanitises the result with the same allow-list: the
+maintained sanitiser has the last word, and parses with html5ever, a different parser from lxml's, so
+markup that lxml and a browser would read differently cannot slip through both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from html import unescape
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+if TYPE_CHECKING:
+    import nh3
+    from bs4 import BeautifulSoup, Tag
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+BLOCK_ELEMENTS = frozenset(
+    ["p", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "pre", "table", "caption", "thead", "tbody",
+     "tfoot", "tr", "td", "th", "figure", "figcaption", "hr", *_HEADINGS]
+)  # fmt: skip
+INLINE_ELEMENTS = frozenset(
+    ["a", "strong", "b", "em", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup", "q", "cite",
+     "abbr", "dfn", "code", "kbd", "samp", "var", "time", "br", "img"]
+)  # fmt: skip
+ALLOWED_ELEMENTS = BLOCK_ELEMENTS | INLINE_ELEMENTS
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset(["href", "title"]),
+    "img": frozenset(["src", "alt", "title", "width", "height"]),
+    "td": frozenset(["colspan", "rowspan"]),
+    "th": frozenset(["colspan", "rowspan", "scope"]),
+    "ol": frozenset(["start", "reversed"]),
+    "li": frozenset(["value"]),
+    "time": frozenset(["datetime"]),
+    "abbr": frozenset(["title"]),
+}
+LINK_SCHEMES = frozenset(["http", "https", "mailto", "tel"])
+IMAGE_SCHEMES = frozenset(["http", "https"])
+# Removed with everything inside: nothing in them is reading matter, and several run code or load
+# other documents. (Text the article's paragraphs were read from never sits in one: the extractor
+# strips them before it reads the page.)
+DROPPED = frozenset(
+    ["script", "style", "template", "iframe", "frame", "frameset", "object", "embed", "applet", "param",
+     "svg", "math", "canvas", "video", "audio", "source", "track", "map", "area", "form", "input",
+     "button", "select", "option", "optgroup", "textarea", "datalist", "output", "dialog", "head",
+     "title", "meta", "link", "base", "noembed", "noframes", "xmp", "plaintext", "portal", "slot"]
+)  # fmt: skip
+# Attributes that name the real image of a lazy-loading <img>, in order of preference.
+LAZY_SRC = (
+    "data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-hi-res-src",
+    "data-full-src", "data-src-large", "data-large-src", "data-orig-src", "data-original-src",
+    "data-img-src", "data-echo", "data-lazyload",
+)  # fmt: skip
+LAZY_SRCSET = ("data-srcset", "data-lazy-srcset", "data-original-srcset")
+# A src that only holds the place of the real image until a script swaps it in.
+_PLACEHOLDER_SRC = re.compile(
+    r"(?:^|/)(?:blank|spacer|pixel|transparent|placeholder|lazy[-_]?load\w*|loading|dummy|empty|1x1|grey|gray)"
+    r"[\w-]*\.(?:gif|png|svg|jpg)(?:[?#]|$)",
+    re.I,
+)
+# Any other attribute holding an image address (custom lazy-loading attribute names).
+_IMAGE_URL = re.compile(r"^\s*\S+\.(?:jpe?g|png|gif|webp|avif)(?:[?#]\S*)?\s*$", re.I)
+# An image this small (width or height attribute) is a tracking pixel or a spacer.
+MIN_IMAGE_SIDE = 3
+MAX_URL_CHARS = 2048
+MAX_SRCSET_CHARS = 8192
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# What a browser removes from a URL before reading it: C0 controls and spaces around it, tabs and
+# newlines anywhere ("java\tscript:" is "javascript:").
+_URL_EDGES = "".join(chr(c) for c in range(0x21))
+_URL_INNER = re.compile(r"[\t\n\r]")
+_WS = re.compile(r"\s+")
+
+
+def base_url(url: str | None, base_href: str | None) -> str | None:
+    """What relative addresses resolve against: the page's ``<base href>`` (itself resolved against
+    the page URL), else the page URL."""
+    if base_href:
+        base = resolve_url(base_href, url, images=True)
+        if base:
+            return base
+    return url
+
+
+def resolve_url(value: str | None, base: str | None, *, images: bool = False) -> str | None:
+    """``value`` made absolute against ``base``, or ``None`` when it is empty or of a scheme we do not
+    keep. Without a base, a relative address stays relative."""
+    if not value:
+        return None
+    url = _URL_INNER.sub("", value.strip(_URL_EDGES))
+    if not url or len(url) > MAX_URL_CHARS:
+        return None
+    allowed = IMAGE_SCHEMES if images else LINK_SCHEMES
+    match = _SCHEME.match(url)
+    if match is None and base:
+        try:
+            url = urljoin(base, url)
+        except ValueError:
+            return None
+        match = _SCHEME.match(url)
+    if match is None:
+        return None if url.startswith("//") and not images else url
+    return _as_browsers_write(url) if match.group(1).lower() in allowed else None
+
+
+_AUTHORITY = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^/?#@]*@)?([^/?#]*)")
+
+
+def _as_browsers_write(url: str) -> str | None:
+    """The URL as a browser's ``a.href`` reads it: host in lower case (IDNA-encoded), characters
+    outside ASCII and spaces percent-encoded (w3lib's ``safe_url_string``, which follows WHATWG)."""
+    match = _AUTHORITY.match(url)
+    if match is None or (url.isascii() and " " not in url and match.group(0) == match.group(0).lower()):
+        return url
+    from w3lib.url import safe_url_string
+
+    try:
+        return str(safe_url_string(url))
+    except ValueError:  # not a URL a browser would follow either ("http://host:not-a-port/")
+        return None
+
+
+def image_source(attrs: Mapping[str, Any]) -> str | None:
+    """The address of the real image of an ``<img>`` (or ``<source>``), before resolution."""
+    for name in LAZY_SRC:
+        value = _attr(attrs, name)
+        if _usable(value):
+            return value
+    for name in LAZY_SRCSET:
+        best = largest_candidate(_attr(attrs, name))
+        if best:
+            return best
+    src = _attr(attrs, "src")
+    if _usable(src) and not _PLACEHOLDER_SRC.search(src):
+        return src
+    best = largest_candidate(_attr(attrs, "srcset"))
+    if best:
+        return best
+    for name, value in attrs.items():
+        if (
+            name not in {"src", "alt", "title", "class", "id", "style"}
+            and isinstance(value, str)
+            and _IMAGE_URL.match(value)
+            and _usable(value.strip())
+        ):
+            return value.strip()
+    return None
+
+
+def largest_candidate(srcset: str) -> str | None:
+    """The widest (or densest) image of a ``srcset``. URLs may hold commas (image CDNs write their
+    options so); a candidate ends at whitespace, or at a comma right after the URL."""
+    if not srcset:
+        return None
+    text = srcset[:MAX_SRCSET_CHARS]
+    best: str | None = None
+    best_size = -1.0
+    pos, end = 0, len(text)
+    while pos < end:
+        while pos < end and (text[pos].isspace() or text[pos] == ","):
+            pos += 1
+        start = pos
+        while pos < end and not text[pos].isspace():
+            pos += 1
+        url = text[start:pos]
+        descriptor = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            comma = text.find(",", pos)
+            comma = end if comma < 0 else comma
+            descriptor = text[pos:comma].strip()
+            pos = comma + 1
+        if not _usable(url):
+            continue
+        size = _descriptor_size(descriptor)
+        if size > best_size:
+            best, best_size = url, size
+    return best
+
+
+def _descriptor_size(descriptor: str) -> float:
+    if not descriptor:
+        return 1.0  # "1x"
+    try:
+        if descriptor.endswith("w"):
+            return float(descriptor[:-1])
+        if descriptor.endswith("x"):
+            return float(descriptor[:-1]) * 1.0001  # a density ranks just above a bare URL
+    except ValueError:
+        return 0.0
+    return 0.0
+
+
+def _attr(attrs: Mapping[str, Any], name: str) -> str:
+    value = attrs.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _usable(value: str) -> bool:
+    return bool(value) and len(value) <= MAX_URL_CHARS and not value[:5].lower().startswith("data:")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanArticle:
+    html: str  # after nh3
+    tree: Tag  # the cleaned tree nh3 was given (what the Markdown is converted from)
+
+
+def clean_html(fragment: str, base: str | None) -> CleanArticle:
+    """The clean article HTML of ``fragment`` (see the module docstring)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(fragment, "lxml")
+    root = soup.body or soup
+    _clean_tree(soup, root, base)
+    return CleanArticle(sanitise(root.decode_contents()), root)
+
+
+def sanitise(html: str) -> str:
+    """The last pass, by nh3 with the same allow-list."""
+    return str(_sanitiser().clean(html)).strip()
+
+
+def _clean_tree(soup: BeautifulSoup, root: Tag, base: str | None) -> None:
+    from bs4 import Tag
+
+    figures: list[Tag] = []
+    noscripts: list[Tag] = []
+    stack = [c for c in reversed(root.contents) if isinstance(c, Tag)]
+    while stack:
+        tag = stack.pop()
+        name = tag.name
+        if name in DROPPED:
+            tag.decompose()
+            continue
+        if name == "img":
+            _clean_image(tag, base)
+            continue
+        if name == "picture":
+            _clean_picture(tag, base)
+            continue
+        children = [c for c in tag.contents if isinstance(c, Tag)]
+        if name == "a":
+            href = tag.get("href")
+            href = resolve_url(href, base) if isinstance(href, str) else None
+            if href is None:
+                tag.unwrap()
+            else:
+                _keep_attributes(tag)
+                tag["href"] = href
+        elif name == "noscript":
+            noscripts.append(tag)  # a picture's fallback: read with its figure below
+        elif name in ALLOWED_ELEMENTS:
+            _keep_attributes(tag)
+            if name == "figure":
+                figures.append(tag)
+        else:
+            tag.unwrap()
+        stack.extend(reversed(children))
+    for figure in figures:
+        if figure.parent is not None:
+            _clean_figure(soup, figure)
+    for noscript in noscripts:
+        if noscript.parent is None:
+            continue
+        if noscript.find("img") is None:
+            noscript.decompose()
+            continue
+        beside = noscript.find_previous_sibling()
+        if beside is not None and beside.name == "img":
+            beside.decompose()  # the lazy-loading copy of the image the <noscript> holds
+        noscript.unwrap()  # its content went through the loop above
+    _drop_empty(root, Tag)
+
+
+_NEVER_EMPTY = frozenset(["img", "br", "hr", "td", "th"])
+
+
+def _drop_empty(root: Tag, tag_type: type) -> None:
+    """Remove wrappers left empty (a link around an icon that went, an empty paragraph), children
+    before parents, so that a wrapper holding only emptied wrappers goes too."""
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        tag, done = stack.pop()
+        if not done:
+            stack.append((tag, True))
+            stack.extend((c, False) for c in tag.contents if isinstance(c, tag_type))
+            continue
+        if tag is root or tag.name in _NEVER_EMPTY:
+            continue
+        child: Any
+        for child in tag.contents:
+            if isinstance(child, tag_type):
+                if getattr(child, "name", None) not in {"br", "hr"}:
+                    break
+            elif str(child).strip():
+                break
+        else:
+            if tag.name in INLINE_ELEMENTS:
+                tag.unwrap()  # its spaces still part words: "<strong> </strong>"
+            else:
+                tag.decompose()
+
+
+def _keep_attributes(tag: Tag) -> None:
+    allowed = ALLOWED_ATTRIBUTES.get(tag.name)
+    if not allowed:
+        tag.attrs = {}
+        return
+    tag.attrs = {k: v for k, v in tag.attrs.items() if k in allowed and isinstance(v, str)}
+
+
+def _clean_image(tag: Tag, base: str | None) -> bool:
+    src = resolve_url(image_source(tag.attrs), base, images=True)
+    if src is None or _is_pixel(tag):
+        tag.decompose()
+        return False
+    alt = tag.get("alt")
+    title = tag.get("title")
+    tag.attrs = {"src": src}
+    if isinstance(alt, str) and alt.strip():
+        tag["alt"] = _WS.sub(" ", alt).strip()
+    if isinstance(title, str) and title.strip():
+        tag["title"] = _WS.sub(" ", title).strip()
+    return True
+
+
+def _is_pixel(tag: Tag) -> bool:
+    for name in ("width", "height"):
+        value = tag.get(name)
+        if isinstance(value, str) and value.strip().isdigit() and int(value.strip()) < MIN_IMAGE_SIDE:
+            return True
+    return False
+
+
+def _clean_picture(tag: Tag, base: str | None) -> None:
+    """A <picture> becomes its <img>, with the first <source> when the img has no usable address."""
+    img = tag.find("img")
+    src = resolve_url(image_source(img.attrs), base, images=True) if img is not None else None
+    if src is None:
+        for source in tag.find_all("source"):
+            src = resolve_url(image_source(source.attrs), base, images=True)
+            if src:
+                break
+    if img is None or src is None:
+        tag.decompose()
+        return
+    img["src"] = src
+    for name in LAZY_SRC + LAZY_SRCSET + ("srcset",):
+        img.attrs.pop(name, None)
+    _clean_image(img, base)
+    tag.replace_with(img.extract())
+
+
+def _clean_figure(soup: BeautifulSoup, figure: Tag) -> None:
+    """Images (a link around one kept) and one caption; without an image, no figure."""
+    from bs4 import Tag
+
+    # What the page shows without scripts is the real image: lazy-loading themes put a blurred preview
+    # or an empty <img> beside a <noscript> copy of it.
+    visible: list[Tag] = []
+    fallbacks: list[Tag] = []
+    for img in figure.find_all("img"):
+        (fallbacks if img.find_parent("noscript") is not None else visible).append(img)
+    images = fallbacks or visible
+    if not images:
+        figure.decompose()
+        return
+    seen: set[str] = set()
+    pictures: list[Tag] = []
+    for img in images:
+        src = img.get("src")
+        if not isinstance(src, str) or src in seen:
+            continue
+        seen.add(src)
+        link = img.parent
+        if isinstance(link, Tag) and link.name == "a" and link.get_text().strip() == "":
+            pictures.append(link)
+        else:
+            pictures.append(img)
+    caption = figure.find("figcaption")
+    if caption is None:
+        rest = " ".join(
+            s.strip() for s in figure.find_all(string=True) if s.strip() and s.find_parent("noscript") is None
+        )
+        if rest:
+            caption = soup.new_tag("figcaption")
+            caption.string = rest
+    for picture in pictures:
+        picture.extract()
+    if caption is not None:
+        caption.extract()
+        for block in caption.find_all(["p", "div", "ul", "ol", "li", "blockquote", "figure", *_HEADINGS]):
+            block.insert_after(" ")
+            block.unwrap()
+    figure.clear()
+    for picture in pictures:
+        figure.append(picture)
+    if caption is not None and caption.get_text().strip():
+        figure.append(caption)
+
+
+def first_image(html: str) -> str | None:
+    match = re.search(r'<img\b[^>]*?\ssrc="([^"]+)"', html)
+    return unescape(match.group(1)) if match else None
+
+
+@cache
+def _sanitiser() -> nh3.Cleaner:
+    import nh3
+
+    return nh3.Cleaner(
+        tags=set(ALLOWED_ELEMENTS),
+        clean_content_tags=set(DROPPED - {"head", "title", "meta", "link", "base", "form"}) | {"noscript"},
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(LINK_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
