@@ -264,3 +264,61 @@ def test_discover_is_driven_by_eventbridge_scheduler_with_a_role_that_only_invok
         "lambda:InvokeFunction": "DiscoverFunction",
         "sqs:SendMessage": "DiscoveredDeadLetterQueue",
     }
+
+
+def test_indexes_match_the_read_sides_access_patterns(template: dict[str, Any]) -> None:
+    from newsdigest.reading import keys
+
+    props = template["Resources"]["SummariesTable"]["Properties"]
+    declared = {
+        index["IndexName"]: tuple(k["AttributeName"] for k in index["KeySchema"])
+        for index in props["GlobalSecondaryIndexes"]
+    }
+    assert declared == keys.INDEXES
+    types = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
+    assert set(types) == {"article_id", *keys.INDEX_KEY_ATTRIBUTES}
+    assert set(types.values()) == {"S"}  # the keys are text: ISO times, hosts, shard numbers, stages
+    for index in props["GlobalSecondaryIndexes"]:
+        assert [k["KeyType"] for k in index["KeySchema"]] == ["HASH", "RANGE"]
+        assert index["Projection"] == {"ProjectionType": "ALL"}  # a listing needs no second read per item
+
+
+def test_read_function_is_read_only_and_serves_the_read_routes(template: dict[str, Any]) -> None:
+    read = template["Resources"]["ReadFunction"]
+    statements = [s for p in read["Properties"]["Policies"] for s in p.get("Statement", [])]
+    assert not [p for p in read["Properties"]["Policies"] if "Statement" not in p]  # no broad SAM templates
+    granted = {
+        a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    }
+    assert granted == {"dynamodb:GetItem", "dynamodb:Query", "s3:GetObject"}
+    assert writes_of(read) == set()
+    for statement in statements:
+        resources = (
+            statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        )
+        if statement["Action"] == ["s3:GetObject"]:
+            assert resources == [{"Fn::Sub": "${ArticlesBucket.Arn}/articles/*"}]  # clean articles only
+        else:
+            assert resources == [
+                {"Fn::GetAtt": ["SummariesTable", "Arn"]},
+                {"Fn::Sub": "${SummariesTable.Arn}/index/*"},
+            ]
+    routes = {
+        (e["Properties"]["Method"], e["Properties"]["Path"])
+        for e in read["Properties"]["Events"].values()
+        if e["Type"] == "HttpApi"
+    }
+    assert routes == {("GET", "/articles"), ("GET", "/articles/{article_id}"), ("GET", "/digest")}
+    assert all(e["Type"] == "HttpApi" for e in read["Properties"]["Events"].values())  # nothing triggers it
+    assert {e["Properties"]["ApiId"]["Ref"] for e in read["Properties"]["Events"].values()} == {"IngestApi"}
+    auth = template["Resources"]["IngestApi"]["Properties"]["Auth"]
+    assert auth["DefaultAuthorizer"] == "AWS_IAM"  # the read routes are signed like POST /articles
+    assert not any("Auth" in e["Properties"] for e in read["Properties"]["Events"].values())
+    # Ingest keeps its own routes and gains nothing from the read side.
+    ingest = template["Resources"]["IngestFunction"]
+    ingest_routes = {
+        (e["Properties"]["Method"], e["Properties"]["Path"])
+        for e in ingest["Properties"]["Events"].values()
+        if e["Type"] == "HttpApi"
+    }
+    assert ingest_routes == {("POST", "/articles")}

@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 from newsdigest.aws import snapstart
 from newsdigest.aws.item_size import ITEM_LIMIT, item_size
 from newsdigest.errors import InputError
+from newsdigest.reading.keys import INDEX_KEY_ATTRIBUTES
 
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
 _MISSING_OBJECT_CODES = {"NoSuchKey", "404", "NotFound"}
@@ -155,6 +156,10 @@ class Storage:
                 f"item of {size} bytes is over DynamoDB's {ITEM_LIMIT}-byte limit", reason="too_large"
             )
         created_at = values.pop("created_at")
+        # An index key cannot be NULL: None there means "not in that index" (the sparse failure index).
+        removed = [name for name in INDEX_KEY_ATTRIBUTES if name in values and values[name] is None]
+        for name in removed:
+            del values[name]
         names = {f"#f{i}": name for i, name in enumerate(values) if name != "article_id"}
         placeholders = {name: f"#f{i}" for i, name in enumerate(values) if name != "article_id"}
         sets = [f"{placeholders[n]} = :v{i}" for i, n in enumerate(values) if n != "article_id"]
@@ -175,10 +180,12 @@ class Storage:
                 condition += " OR #alg <> :alg OR #params <> :params"
         else:
             condition = "attribute_not_exists(article_id) OR #status <> :ok"
+        names.update({f"#r{i}": name for i, name in enumerate(removed)})
+        remove = f" REMOVE {', '.join(f'#r{i}' for i in range(len(removed)))}" if removed else ""
         try:
             self.dynamodb.Table(table).update_item(
                 Key={"article_id": item["article_id"]},
-                UpdateExpression="SET " + ", ".join(sets),
+                UpdateExpression="SET " + ", ".join(sets) + remove,
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=attr_values,

@@ -9,10 +9,24 @@ import argparse
 import sys
 from contextlib import redirect_stdout
 
-from newsdigest.cli import crawl, exits, extract, redrive, reprocess, resummarise, run, serve, sources
+from newsdigest.cli import (
+    crawl,
+    digest,
+    exits,
+    extract,
+    failed,
+    listing,
+    redrive,
+    reprocess,
+    resummarise,
+    run,
+    serve,
+    show,
+    sources,
+)
 from newsdigest.cli.help import Parser
 
-COMMANDS = (run, extract, serve, sources, crawl, redrive, reprocess, resummarise)
+COMMANDS = (run, extract, serve, sources, crawl, listing, show, digest, failed, redrive, reprocess, resummarise)
 
 
 def version() -> str:

@@ -105,6 +105,26 @@ def _notification(cfn: dict[str, Any], resolve: Resolver) -> dict[str, Any]:
     return {"QueueConfigurations": configs}
 
 
+def _index(cfn: dict[str, Any]) -> dict[str, Any]:
+    """A template's GlobalSecondaryIndexes entry as CreateTable takes it (on-demand: no throughput)."""
+    return {key: cfn[key] for key in ("IndexName", "KeySchema", "Projection")}
+
+
+def _add_missing_indexes(
+    dynamodb: Any, table: str, attribute_definitions: list[dict[str, str]], indexes: list[dict[str, Any]]
+) -> None:
+    """A table made by an older template on a long-running endpoint gets the indexes added since."""
+    existing = dynamodb.describe_table(TableName=table)["Table"].get("GlobalSecondaryIndexes", [])
+    have = {index["IndexName"] for index in existing}
+    for index in indexes:
+        if index["IndexName"] not in have:
+            dynamodb.update_table(
+                TableName=table,
+                AttributeDefinitions=attribute_definitions,
+                GlobalSecondaryIndexUpdates=[{"Create": index}],
+            )
+
+
 def provision(
     template_path: Path,
     *,
@@ -160,16 +180,19 @@ def provision(
 
     for logical_id, props in by_type("AWS::DynamoDB::Table"):
         table_name = f"{name}-{logical_id}"
+        indexes = [_index(index) for index in props.get("GlobalSecondaryIndexes", [])]
         try:
             dynamodb.create_table(
                 TableName=table_name,
                 AttributeDefinitions=props["AttributeDefinitions"],
                 KeySchema=props["KeySchema"],
                 BillingMode="PAY_PER_REQUEST",
+                **({"GlobalSecondaryIndexes": indexes} if indexes else {}),
             )
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ResourceInUseException":
                 raise
+            _add_missing_indexes(dynamodb, table_name, props["AttributeDefinitions"], indexes)
         ttl = props.get("TimeToLiveSpecification")
         if ttl and ttl.get("Enabled"):
             dynamodb.update_time_to_live(

@@ -13,6 +13,7 @@ from typing import Any
 from newsdigest.models import Article, Summary
 from newsdigest.pipeline.fitting import MAX_ERROR_CHARS, fit_item
 from newsdigest.pipeline.inputs import Source
+from newsdigest.reading.keys import index_attributes
 
 DOCUMENT_VERSION = 1
 
@@ -71,7 +72,7 @@ def summary_item(document: dict[str, Any], summary: Summary, *, source_key: str)
         "created_at": now,
         "updated_at": now,
     }
-    return fit_item(item)
+    return fit_item({**item, **index_attributes(item)})
 
 
 def failure_item(
@@ -99,4 +100,4 @@ def failure_item(
         "created_at": now,
         "updated_at": now,
     }
-    return fit_item(item)
+    return fit_item({**item, **index_attributes(item)})
