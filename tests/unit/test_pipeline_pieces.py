@@ -107,6 +107,9 @@ def test_event_kinds_of_every_events_file() -> None:
     }
     assert kinds == {
         "api-post-articles.json": "http",
+        "api-get-articles.json": "http",
+        "api-get-article.json": "http",
+        "api-get-digest.json": "http",
         "invoke-urls.json": "direct",
         "s3-put-article.json": "s3",
         "s3-put-raw.json": "s3",
