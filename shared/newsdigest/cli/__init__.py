@@ -26,7 +26,20 @@ from newsdigest.cli import (
 )
 from newsdigest.cli.help import Parser
 
-COMMANDS = (run, extract, serve, sources, crawl, listing, show, digest, failed, redrive, reprocess, resummarise)
+COMMANDS = (
+    run,
+    extract,
+    serve,
+    sources,
+    crawl,
+    listing,
+    show,
+    digest,
+    failed,
+    redrive,
+    reprocess,
+    resummarise,
+)
 
 
 def version() -> str:

@@ -5,16 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from newsdigest.cli.reading import (
-    add_format_argument,
-    add_paging_arguments,
-    pages,
-    reader_of,
-    table_format,
-    usage_error,
-    write_rows,
-)
-from newsdigest.cli.target import add_target_arguments, open_target
+from newsdigest.cli.reading import add_format_argument, add_paging_arguments, print_listing
+from newsdigest.cli.target import add_target_arguments
 
 COLUMNS = (
     ("failed_at", None),
@@ -27,29 +19,12 @@ COLUMNS = (
 
 
 def cmd_failed(args: argparse.Namespace, out: TextIO) -> int:
-    from newsdigest.reading.query import ArticleQuery, QueryError
-
-    try:
-        query = ArticleQuery.from_params(
-            {
-                "since": args.since,
-                "until": args.until,
-                "status": "failed",
-                "stage": args.stage,
-                "limit": str(args.limit),
-            }
-        )
-    except QueryError as exc:
-        return usage_error(str(exc))
-    with open_target(args) as target:
-        reader = reader_of(target)
-        table = table_format(args, out)
-        try:
-            for items in pages(reader, query, args):
-                write_rows(items, COLUMNS, out, table=table)
-        except QueryError as exc:
-            return usage_error(str(exc))
-    return 0
+    return print_listing(
+        args,
+        out,
+        {"since": args.since, "until": args.until, "status": "failed", "stage": args.stage},
+        COLUMNS,
+    )
 
 
 def register(sub: Any) -> None:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from newsdigest.cli.target import Target, note
+from newsdigest.cli.target import Target, note, open_target
 
 #: Characters of a title in a table row; the whole item is in ``--format json``.
 TITLE_WIDTH = 70
@@ -80,6 +80,30 @@ def write_rows(
     for item in items:
         out.write("  ".join(_cell(item.get(name), width) for name, width in columns).rstrip() + "\n")
     out.flush()
+
+
+def print_listing(
+    args: argparse.Namespace,
+    out: TextIO,
+    params: dict[str, str | None],
+    columns: Sequence[tuple[str, int | None]],
+) -> int:
+    """The pages of one article query on the target the options name: exit 2 on a bad parameter."""
+    from newsdigest.reading.query import ArticleQuery, QueryError
+
+    try:
+        query = ArticleQuery.from_params({**params, "limit": str(args.limit)})
+    except QueryError as exc:
+        return usage_error(str(exc))
+    with open_target(args) as target:
+        reader = reader_of(target)
+        table = table_format(args, out)
+        try:
+            for items in pages(reader, query, args):
+                write_rows(items, columns, out, table=table)
+        except QueryError as exc:  # a cursor of another query
+            return usage_error(str(exc))
+    return 0
 
 
 def usage_error(message: str) -> int:
