@@ -12,7 +12,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from newsdigest.aws.observability import logger, metrics, tracer
+from newsdigest.aws.observability import logger, metrics, request_correlation_id, tracer
 from newsdigest.aws.reader import PRESIGN_SECONDS, Reader
 from newsdigest.aws.settings import get_settings
 from newsdigest.reading.atom import CONTENT_TYPE, build_feed
@@ -76,8 +76,9 @@ def get_digest() -> Response:
     return Response(200, CONTENT_TYPE, build_feed(digest.info, page.items).decode("utf-8"))
 
 
-@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+@logger.inject_lambda_context
 @tracer.capture_lambda_handler
-@metrics.log_metrics
+@metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+    logger.set_correlation_id(request_correlation_id(event, context))
     return app.resolve(dict(event), context)
