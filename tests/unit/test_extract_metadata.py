@@ -187,6 +187,63 @@ def test_find_dates_in_text_in_order() -> None:
         ("PARIS (AFP) - Le gouvernement", None, Dateline("PARIS (AFP) -", "PARIS", None, "AFP")),
         ("Berlin (dpa) - Die Bundesregierung", None, Dateline("Berlin (dpa) -", "Berlin", None, "dpa")),
         ("NEW YORK — Stocks rallied", None, Dateline("NEW YORK —", "NEW YORK", None, None)),
+        # Other languages and agencies: the same shapes, in any script.
+        (
+            "МОСКВА, 11 мая. /ТАСС/. Правительство России одобрило",
+            2024,
+            Dateline("МОСКВА, 11 мая. /ТАСС/.", "МОСКВА", "2024-05-11", "ТАСС"),
+        ),
+        ("PARIS (Reuters) - French lawmakers", None, Dateline("PARIS (Reuters) -", "PARIS", None, "Reuters")),
+        (
+            "BEIJING, Jan. 3 (Xinhua) -- China's exports",
+            2024,
+            Dateline("BEIJING, Jan. 3 (Xinhua) --", "BEIJING", "2024-01-03", "Xinhua"),
+        ),
+        ("(CNN) -- A man was arrested", None, Dateline("(CNN) --", None, None, "CNN")),
+        ("BERLIN (dpa) - Die Bundesregierung", None, Dateline("BERLIN (dpa) -", "BERLIN", None, "dpa")),
+        # CNN's later style: the agency alone, in capitals, without a dash.
+        ("(CNN) Donald Sterling's remarks", None, Dateline("(CNN)", None, None, "CNN")),
+        (
+            "LONDON, England (CNN) -- Police said",
+            None,
+            Dateline("LONDON, England (CNN) --", "LONDON, England", None, "CNN"),
+        ),
+        (
+            "WASHINGTON, May 11, 2023 (AP) — The Senate",
+            2024,
+            Dateline("WASHINGTON, May 11, 2023 (AP) —", "WASHINGTON", "2023-05-11", "AP"),
+        ),
+        (
+            "FRANKFURT, 3. Mai (Reuters) - Die Aktien",
+            2024,
+            Dateline("FRANKFURT, 3. Mai (Reuters) -", "FRANKFURT", "2024-05-03", "Reuters"),
+        ),
+        (
+            "Madrid, 11 may (EFE).- El Gobierno",
+            2024,
+            Dateline("Madrid, 11 may (EFE).-", "Madrid", "2024-05-11", "EFE"),
+        ),
+        (
+            "Rio de Janeiro (AFP) - Le président",
+            None,
+            Dateline("Rio de Janeiro (AFP) -", "Rio de Janeiro", None, "AFP"),
+        ),
+        (
+            "МОСКВА, 11 мая — РИА Новости. Президент России",
+            2024,
+            Dateline("МОСКВА, 11 мая — РИА Новости.", "МОСКВА", "2024-05-11", "РИА Новости"),
+        ),
+        (
+            "КИЇВ, 11 травня. /Укрінформ/. Уряд схвалив",
+            2024,
+            Dateline("КИЇВ, 11 травня. /Укрінформ/.", "КИЇВ", "11 травня", "Укрінформ"),
+        ),
+        (
+            "(ANSA) - ROMA, 11 MAG - Il governo",
+            None,
+            Dateline("(ANSA) - ROMA, 11 MAG -", "ROMA", "11 MAG", "ANSA"),
+        ),
+        ("NEW DELHI, Jan 3 — India's", 2024, Dateline("NEW DELHI, Jan 3 —", "NEW DELHI", "2024-01-03", None)),
     ],
 )
 def test_parse_dateline(text: str, year: int | None, expected: Dateline) -> None:
@@ -195,7 +252,18 @@ def test_parse_dateline(text: str, year: int | None, expected: Dateline) -> None
 
 @pytest.mark.parametrize(
     "text",
-    ["The minister said on Monday that", "Im Jahr 2019 - so die Statistik - stieg", "New York - a city", ""],
+    [
+        "The minister said on Monday that",
+        "Im Jahr 2019 - so die Statistik - stieg",
+        "New York - a city",
+        "",
+        # A bracket after a name is a dateline only with a dash; an aside opening a paragraph is not.
+        "Apple (the company) said on Monday",
+        "The company (NYSE: ABC) - which makes chips",
+        "(Laughter) The audience",
+        "(Updated 10:00) Officials said",
+        "NEW YORK, Friday 13 — a bare place needs a real month",
+    ],
 )
 def test_no_dateline(text: str) -> None:
     assert parse_dateline(text) is None

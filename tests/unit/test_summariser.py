@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from newsdigest import summarise
 from newsdigest.errors import SummariseError
+from newsdigest.extract.dateline import parse_dateline
 from newsdigest.summarisation.methods import METHODS
 from newsdigest.summarisation.sentences import split_sentences
 
@@ -27,13 +28,18 @@ def _normalised(text: str) -> str:
 
 
 def _assert_extract_of(summary_sentences: list[str], text: str, language: str = "english") -> None:
-    """Every sentence is a sentence of the text, verbatim up to whitespace, in document order."""
+    """Every sentence is a sentence of the text (or, when the sentence opens with a dateline, what
+    follows it), verbatim up to whitespace, in document order."""
     all_sentences = split_sentences(text, language)
     position = -1
     for sentence in summary_sentences:
         assert sentence in _normalised(text)
         # A subsequence of the text's sentences (repeated sentences may each be picked once).
-        position = all_sentences.index(sentence, position + 1)
+        position = next(
+            i for i in range(position + 1, len(all_sentences)) if all_sentences[i].endswith(sentence)
+        )
+        head = all_sentences[position][: -len(sentence)].strip()
+        assert not head or parse_dateline(all_sentences[position]) is not None, head
 
 
 def test_default_summary_records_method_language_and_length() -> None:
@@ -47,8 +53,9 @@ def test_default_summary_records_method_language_and_length() -> None:
     assert len(summary.sentences) == 3
     _assert_extract_of(summary.sentences, ENGLISH)
     assert summary.parameters["order"] == "lead"
-    # A highlight-length summary is the lead: the dateline sentence opens it.
-    assert summary.sentences[0].startswith("LONDON, March 3 (Newswire) - The city council approved")
+    # A highlight-length summary is the lead: the dateline sentence opens it, without its dateline.
+    assert summary.sentences[0].startswith("The city council approved")
+    assert summary.parameters["datelines_omitted"] == 1
 
 
 def test_longer_default_summary_skips_fragments_and_duplicates() -> None:
@@ -302,3 +309,80 @@ def test_package_function_survives_importing_the_subpackage() -> None:
     import newsdigest.summarisation  # the import that used to shadow the function
 
     assert newsdigest.summarise("One sentence here. Another one there.", sentences=1).sentences
+
+
+# --- datelines ----------------------------------------------------------------------------------
+
+TASS_PAGE = Path(__file__).resolve().parents[2] / "events" / "pages" / "tass-grain-harvest.html"
+
+
+def test_tass_summary_omits_the_dateline_and_keeps_the_standfirst() -> None:
+    from newsdigest import extract_article
+
+    article = extract_article(TASS_PAGE.read_bytes())
+    assert article.dateline is not None and article.dateline.raw == "MOSCOW, May 11. /TASS/."
+    summary = summarise(article.text, language=article.language, title=article.title)
+    standfirst, second, *_ = summary.sentences
+    # The standfirst has no full stop and still reads as a sentence of its own.
+    assert (
+        standfirst
+        == "The Agriculture Ministry expects wheat to account for about 90 million tonnes of the total"
+    )
+    assert second.startswith("Russia's Agriculture Ministry has raised its forecast")
+    assert not any("/TASS/" in s for s in summary.sentences)
+    for sentence in summary.sentences:
+        assert sentence in _normalised(article.text)
+    assert summary.parameters["datelines_omitted"] == 1
+
+
+@pytest.mark.parametrize("method", ["default", "lead", "luhn", "lexrank"])
+def test_every_method_omits_datelines(method: str) -> None:
+    summary = summarise(RUSSIAN, language="ru", method=method, sentences=8)
+    assert not any(s.startswith(("МОСКВА", "/ТАСС/")) for s in summary.sentences)
+    _assert_extract_of(summary.sentences, RUSSIAN, "russian")
+
+
+def test_datelines_of_every_paragraph_are_omitted_and_a_bare_one_is_dropped() -> None:
+    text = (
+        "(CNN) -- Storms closed schools across the county on Monday, officials said.\n\n"
+        "WASHINGTON (Reuters) - Congress passed the storm relief bill after a short debate.\n\n"
+        "BERLIN (dpa) -\n\n"
+        "Germany offered help to the county and sent two teams of engineers to the region."
+    )
+    summary = summarise(text, method="lead", sentences=5)
+    assert summary.sentences == [
+        "Storms closed schools across the county on Monday, officials said.",
+        "Congress passed the storm relief bill after a short debate.",
+        "Germany offered help to the county and sent two teams of engineers to the region.",
+    ]
+    assert summary.parameters["datelines_omitted"] == 3
+    assert summary.parameters["total_sentences"] == 3
+
+
+def test_dateline_split_by_the_splitter_is_omitted_whole() -> None:
+    # "FLA." ends a sentence for the splitter; the dateline is found on the paragraph.
+    text = (
+        "SOUTHWEST MIAMI-DADE, FLA. (WSVN) - An overnight crash in Southwest Miami-Dade left one "
+        "driver dead.\n\n"
+        "Police closed the road for hours while detectives studied the crash site on the highway."
+    )
+    summary = summarise(text, method="lead", sentences=2)
+    assert summary.sentences[0] == "An overnight crash in Southwest Miami-Dade left one driver dead."
+
+
+def test_headings_that_look_like_datelines_are_kept() -> None:
+    text = "\n\n".join(
+        [
+            "Insect protein is a new kind of dog food that several brands now sell in shops.",
+            "The food is made from larvae raised on vegetable waste, the makers of the food say.",
+            "Owners report that their dogs eat the food as readily as their usual brand.",
+            "EAT SMALL – Snacks",  # a heading deep in the text: no agency, so not a dateline
+            "EAT SMALL – the brand's snacks come in small packs and are sold online.",
+            "BRUSSELS (Reuters) - The European Union approved insect protein for pet food in 2017.",
+        ]
+    )
+    summary = summarise(text, method="lead", sentences=6)
+    assert "EAT SMALL – Snacks" in summary.sentences
+    assert "EAT SMALL – the brand's snacks come in small packs and are sold online." in summary.sentences
+    assert summary.sentences[-1] == "The European Union approved insect protein for pet food in 2017."
+    assert summary.parameters["datelines_omitted"] == 1

@@ -6,6 +6,7 @@ from typing import Any
 
 from newsdigest.errors import SummariseError
 from newsdigest.models import Summary
+from newsdigest.summarisation.datelines import omit_datelines
 from newsdigest.summarisation.default import HIGHLIGHT_SENTENCES
 from newsdigest.summarisation.document import Document
 from newsdigest.summarisation.languages import resolve_language
@@ -49,7 +50,8 @@ def summarise(
     words: int | None = None,
     title: str | None = None,
 ) -> Summary:
-    """Extractive summary of ``text``: whole sentences of it, in document order.
+    """Extractive summary of ``text``: whole sentences of it, in document order (a sentence that
+    opens with a wire dateline is given without it: the dateline is the article's metadata).
 
     ``language`` is an ISO 639-1 code or a sumy language name (None: English); ``method`` is
     "default", "lead" or a sumy algorithm name; the length is a sentence count, a ratio of the
@@ -68,7 +70,9 @@ def summarise(
     if title is not None and len(title) > MAX_TITLE_CHARS:
         title = cut_text(title, MAX_TITLE_CHARS)
         notes.append(f"title cut to {MAX_TITLE_CHARS} characters")
-    paragraphs = tuple(tuple(p) for p in splitter_for(profile.name).paragraphs(text))
+    paragraphs, datelines = omit_datelines(
+        tuple(tuple(p) for p in splitter_for(profile.name).paragraphs(text))
+    )
     found = Document(paragraphs=paragraphs, profile=profile, title=title)
     if not found.sentences:
         raise SummariseError("cannot summarise text without sentences", reason="empty_text")
@@ -97,6 +101,8 @@ def summarise(
     parameters["selected_words"] = sum(document.word_counts[i] for i in chosen)
     if title:
         parameters["title"] = True
+    if datelines:
+        parameters["datelines_omitted"] = datelines
     return Summary(
         sentences=[document.sentences[i] for i in chosen],
         method=name,
