@@ -18,7 +18,12 @@ shipped in the build count.
 Without a build (or without python3.13) it falls back to the source tree and the development venv, and
 says so.
 
+``--method M`` measures Summarise deployed with SummaryMethod M: the layers that method gets
+(SumyMethodsLayer, and NumpyLayer for the matrix methods) follow NewsdigestLayer on its path and
+SUMMARY_METHOD is set, so its cold start includes the method's imports and its start-up check.
+
 Usage: python benchmarks/coldstart.py [--runs 11] [--tracing active|off] [--importtime FUNCTION]
+       [--method default|lead|lexrank|...]
 """
 
 from __future__ import annotations
@@ -178,15 +183,28 @@ def _shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
-def setup(build_dir: Path) -> Setup:
+def method_layers(method: str) -> list[str]:
+    """The layers after NewsdigestLayer that Summarise gets when deployed with ``method``
+    (template.yaml: UsesSumyMethods, UsesNumpyMethods)."""
+    from newsdigest.summarisation.methods import BUILT_IN
+    from newsdigest.summarisation.sumy_methods import NUMPY_METHODS
+
+    if method in BUILT_IN:
+        return []
+    return ["SumyMethodsLayer", *(["NumpyLayer"] if method in NUMPY_METHODS else [])]
+
+
+def setup(build_dir: Path, method: str = "default") -> Setup:
     layer = build_dir / "NewsdigestLayer" / "python"
+    extra = {"SummariseFunction": [str(build_dir / name / "python") for name in method_layers(method)]}
     python = find_lambda_python()
     built = layer.is_dir() and all((build_dir / fn / "app.py").is_file() for fn in FUNCTIONS)
+    built = built and all(Path(p).is_dir() for p in extra["SummariseFunction"])
     if built and python:
         runtime = str(lambda_runtime_dir(python))
         return Setup(
             python=python,
-            paths={fn: [str(build_dir / fn), str(layer), runtime] for fn in FUNCTIONS},
+            paths={fn: [str(build_dir / fn), str(layer), *extra.get(fn, []), runtime] for fn in FUNCTIONS},
             floor_path=[runtime],
             isolated=True,
             note=f"built artefacts in {_shown(build_dir)} on python{LAMBDA_PYTHON}, "
@@ -266,12 +284,13 @@ def _event_ref(event: dict[str, Any]) -> tuple[str, str]:
 class Stage:
     """Fresh local resources for one run, with the objects the two events name already uploaded."""
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, parameters: dict[str, str] | None = None) -> None:
         from newsdigest.extract import extract_article
         from newsdigest.pipeline.inputs import Source
         from newsdigest.pipeline.records import article_document
 
         self.endpoint = endpoint
+        self.parameters = parameters or {}  # template parameters (SummaryMethod)
         self.events = {
             fn: json.loads((ROOT / "events" / name).read_text()) for fn, (_, name) in FUNCTIONS.items()
         }
@@ -287,7 +306,7 @@ class Stage:
         from newsdigest.local.stack import provision
 
         reset(self.endpoint)
-        resources = provision(ROOT / "template.yaml", name="newsdigest-local")
+        resources = provision(ROOT / "template.yaml", name="newsdigest-local", parameters=self.parameters)
         s3 = boto3.client("s3")
         bucket, key = _event_ref(self.events["IngestFunction"])
         s3.put_object(Bucket=bucket, Key=key, Body=self.page, ContentType="text/html")
@@ -341,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-dir", type=Path, default=BUILD)
     parser.add_argument("--tracing", choices=("active", "off"), default="active")
     parser.add_argument("--only", choices=list(FUNCTIONS), help="measure one function (and the floor)")
+    parser.add_argument("--method", default="default", help="Summarise's SummaryMethod (and its layers)")
     parser.add_argument(
         "--importtime", choices=[*FUNCTIONS, "floor"], help="print -X importtime for one cold start"
     )
@@ -351,8 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     from moto.server import ThreadedMotoServer
     from newsdigest.local.stack import local_aws_environment
 
-    setup_ = setup(args.build_dir.resolve())
-    print(f"cold start: {setup_.note}")
+    setup_ = setup(args.build_dir.resolve(), args.method)
+    print(f"cold start: {setup_.note}; Summarise's method {args.method!r}")
     print(f"python {setup_.python}; tracing {args.tracing}; {args.runs} runs each, interleaved")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -362,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     tracing = args.tracing == "active"
     try:
         with local_aws_environment(endpoint), tempfile.TemporaryDirectory() as tmp:
-            stage = Stage(endpoint)
+            stage = Stage(endpoint, {"SummaryMethod": args.method})
             event_files = {}
             for fn, event in stage.events.items():
                 event_files[fn] = Path(tmp) / f"{fn}.json"

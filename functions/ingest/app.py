@@ -53,7 +53,10 @@ REPLY_MARGIN_SECONDS = 5.0
 
 
 def ingest_urls(payload: Any, seconds: float) -> dict[str, Any]:
-    outcomes = [o.to_dict() for o in service.ingest_urls(parse_url_request(payload), seconds=seconds)]
+    urls = parse_url_request(payload)
+    outcomes = [
+        o.to_dict() for o in service.ingest_urls(urls, seconds=seconds, summary=payload.get("summary"))
+    ]
     return {"results": outcomes, "failed": sum(o["status"] == "failed" for o in outcomes)}
 
 

@@ -24,6 +24,9 @@ from newsdigest.pipeline.summary import SummaryService
 settings = get_settings()
 settings.require("table_name")
 service = SummaryService(settings, Storage())
+# A method the deployment cannot run (a layer missing, a package broken) fails here, at cold start,
+# with the reason, instead of failing every item.
+service.check_method()
 # A fully failed batch is reported record by record, like a partial one: each message is retried and
 # dead-lettered on its own instead of the invocation erroring as a whole. Each record runs under its
 # share of the invocation's time.

@@ -7,15 +7,30 @@ Handlers call :func:`get_settings` at import (Lambda cold start); everything els
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from typing import TypeVar
 
 from newsdigest.fetch.policy import FetchSettings
+
+T = TypeVar("T", int, float)
 
 
 def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _optional(env: Mapping[str, str], name: str, kind: Callable[[str], T]) -> T | None:
+    """A length setting: empty or 0 (the template parameters' "not set") is None."""
+    text = env.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = kind(text)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, got {text!r}") from None
+    return value if value else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +42,12 @@ class Settings:
     idempotency_table: str = ""
     #: SQS maxReceiveCount of the source queue: on the last attempt a failure is recorded before DLQ.
     max_receive_count: int = 3
+    #: The deployment's summary defaults (template parameters SummaryMethod, SummarySentences,
+    #: SummaryRatio, SummaryWords); a request's own options override them. Unset lengths are None.
     summary_method: str = "default"
     summary_sentences: int | None = None
+    summary_ratio: float | None = None
+    summary_words: int | None = None
     #: Discover: its sources table, its crawl-state table, the queue into Ingest, sources to seed (JSON).
     sources_table: str = ""
     crawl_table: str = ""
@@ -50,7 +69,6 @@ class Settings:
             allow_private_addresses=_bool(env.get("FETCH_ALLOW_PRIVATE_ADDRESSES", "false")),
             total_timeout=float(env.get("FETCH_TOTAL_TIMEOUT", fetch_defaults.total_timeout)),
         )
-        sentences = env.get("SUMMARY_SENTENCES", "").strip()
         return cls(
             raw_bucket=env.get("RAW_BUCKET", ""),
             articles_bucket=env.get("ARTICLES_BUCKET", ""),
@@ -58,8 +76,10 @@ class Settings:
             table_name=env.get("TABLE_NAME", ""),
             idempotency_table=env.get("IDEMPOTENCY_TABLE", ""),
             max_receive_count=int(env.get("MAX_RECEIVE_COUNT", "3")),
-            summary_method=env.get("SUMMARY_METHOD", "default"),
-            summary_sentences=int(sentences) if sentences else None,
+            summary_method=env.get("SUMMARY_METHOD", "").strip() or "default",
+            summary_sentences=_optional(env, "SUMMARY_SENTENCES", int),
+            summary_ratio=_optional(env, "SUMMARY_RATIO", float),
+            summary_words=_optional(env, "SUMMARY_WORDS", int),
             sources_table=env.get("SOURCES_TABLE", ""),
             crawl_table=env.get("CRAWL_TABLE", ""),
             discovered_queue_url=env.get("DISCOVERED_QUEUE_URL", ""),

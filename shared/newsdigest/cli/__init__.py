@@ -23,6 +23,7 @@ from newsdigest.cli import (
     serve,
     show,
     sources,
+    summarise,
 )
 from newsdigest.cli.help import Parser
 
@@ -39,6 +40,7 @@ COMMANDS = (
     redrive,
     reprocess,
     resummarise,
+    summarise,
 )
 
 

@@ -12,6 +12,7 @@ from newsdigest.cli import exits
 from newsdigest.cli.common import find_template, print_json
 from newsdigest.cli.progress import MODES
 from newsdigest.cli.readers import hint_for, source_kind
+from newsdigest.cli.summarise import add_summary_options, summary_options
 from newsdigest.cli.target import DEFAULT_NAME, add_target_arguments
 
 DEFAULT_TIMEOUT = 120.0
@@ -108,13 +109,19 @@ def local_runtime(
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     from newsdigest.cli.target import open_target
+    from newsdigest.errors import NewsdigestError
     from newsdigest.local.drivers import LocalPipeline, StackPipeline
 
+    try:
+        options = summary_options(args)
+    except NewsdigestError as exc:
+        print(f"newsdigest: bad summary options: {exc.reason}: {exc}", file=sys.stderr)
+        return exits.USAGE
     sources, refused = _refused(args.sources)
     with open_target(args) as target:
         if target.resources is None:  # a deployed stack: its own functions do the work
             stack_pipeline = StackPipeline(target.outputs)
-            submissions = refused + stack_pipeline.submit(sources, page_url=args.page_url)
+            submissions = refused + stack_pipeline.submit(sources, page_url=args.page_url, summary=options)
             _wait(stack_pipeline, submissions, args)
             return _report(submissions, stack_pipeline.items(submissions), out, args.timeout)
         runtime = local_runtime(
@@ -122,7 +129,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
         )
         pipeline = LocalPipeline(runtime)
         target.changed = True
-        submissions = refused + pipeline.submit(sources, page_url=args.page_url)
+        submissions = refused + pipeline.submit(sources, page_url=args.page_url, summary=options)
         _wait(pipeline, submissions, args)
         return _report(submissions, pipeline.items(submissions), out, args.timeout)
 
@@ -149,6 +156,7 @@ def register(sub: Any) -> None:
     add_target_arguments(run)
     run.add_argument("--page-url", help="the URL the uploaded file(s) were saved from")
     run.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait for results")
+    add_summary_options(run)
     run.add_argument(
         "--log-level",
         default="WARNING",

@@ -16,6 +16,7 @@ from newsdigest.aws.storage import Storage
 from newsdigest.local.runtime import LocalRuntime
 from newsdigest.pipeline.inputs import SOURCE_URL_METADATA, Source
 from newsdigest.pipeline.url_requests import MAX_URLS_PER_REQUEST
+from newsdigest.summarisation.options import SummaryOptions
 
 FINAL_STATUSES = {"ok", "failed"}
 
@@ -40,7 +41,7 @@ class Pipeline(Protocol):
     table: str
     raw_bucket: str
 
-    def submit_urls(self, urls: list[str]) -> None: ...
+    def submit_request(self, request: dict[str, Any]) -> None: ...
     def wait(self, done: Any, timeout: float) -> bool: ...
 
 
@@ -49,8 +50,13 @@ class _Base:
     raw_bucket: str
     storage: Storage
 
-    def submit(self, sources: Iterable[str], *, page_url: str | None = None) -> list[Submission]:
+    def submit(
+        self, sources: Iterable[str], *, page_url: str | None = None, summary: SummaryOptions | None = None
+    ) -> list[Submission]:
+        """Upload files to the raw bucket and send URLs to the ingest function; ``summary`` options
+        go with each (object metadata for uploads, ``"summary"`` in the URL request)."""
         submissions: list[Submission] = []
+        options = summary.to_dict() if summary else {}
         urls: list[str] = []
         for source in sources:
             if is_url(source):
@@ -66,6 +72,8 @@ class _Base:
                 continue
             key = upload_key(path, body)
             metadata = {SOURCE_URL_METADATA: page_url} if page_url else {}
+            if summary:
+                metadata.update(summary.to_metadata())
             self.storage.s3.put_object(
                 Bucket=self.raw_bucket, Key=key, Body=body, ContentType="text/html", Metadata=metadata
             )
@@ -75,10 +83,13 @@ class _Base:
                 source_ref = Source.from_s3(self.raw_bucket, key)
             submissions.append(Submission(source, source_ref.article_id))
         for start in range(0, len(urls), MAX_URLS_PER_REQUEST):
-            self.submit_urls(urls[start : start + MAX_URLS_PER_REQUEST])
+            request: dict[str, Any] = {"urls": urls[start : start + MAX_URLS_PER_REQUEST]}
+            if options:
+                request["summary"] = options
+            self.submit_request(request)
         return submissions
 
-    def submit_urls(self, urls: list[str]) -> None:
+    def submit_request(self, request: dict[str, Any]) -> None:
         raise NotImplementedError
 
     def __init__(self) -> None:
@@ -127,8 +138,8 @@ class LocalPipeline(_Base):
         )
         self.storage = Storage()
 
-    def submit_urls(self, urls: list[str]) -> None:
-        self.runtime.invoke(self.ingest_function, {"urls": urls})
+    def submit_request(self, request: dict[str, Any]) -> None:
+        self.runtime.invoke(self.ingest_function, request)
 
     def wait(
         self, submissions: list[Submission], timeout: float, on_poll: Callable[[], None] | None = None
@@ -152,10 +163,8 @@ class StackPipeline(_Base):
         self.storage = Storage()
         self._lambda = boto3.client("lambda")
 
-    def submit_urls(self, urls: list[str]) -> None:
-        self._lambda.invoke(
-            FunctionName=self.ingest_function, Payload=json.dumps({"urls": urls}).encode("utf-8")
-        )
+    def submit_request(self, request: dict[str, Any]) -> None:
+        self._lambda.invoke(FunctionName=self.ingest_function, Payload=json.dumps(request).encode("utf-8"))
 
     def wait(
         self, submissions: list[Submission], timeout: float, on_poll: Callable[[], None] | None = None

@@ -9,7 +9,7 @@ dead-letters them. URL requests have no queue behind them: every outcome of thei
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,28 @@ class _Attempt:
     source: Source
     stage: str
     raw_key: str | None = None
+    #: Given with the input (``"summary"`` of a URL request, ``summary-*`` metadata of an upload);
+    #: validated, they travel to Summarise in the clean-article document.
+    summary_options: dict[str, Any] | None = None
+
+
+def upload_summary_options(metadata: Mapping[str, str]) -> dict[str, Any] | None:
+    """Summary options from a raw upload's metadata (``x-amz-meta-summary-method`` etc.), validated;
+    None when it has none (the summariser's modules are imported only when it has some)."""
+    if not any(name.lower().startswith("summary-") for name in metadata):
+        return None
+    from newsdigest.summarisation.options import SummaryOptions
+
+    return SummaryOptions.from_metadata(metadata).to_dict() or None
+
+
+def request_summary_options(value: Any) -> dict[str, Any] | None:
+    """A URL request's ``"summary"`` options, validated; None when it gives none."""
+    if value is None:
+        return None
+    from newsdigest.summarisation.options import SummaryOptions
+
+    return SummaryOptions.from_request(value).to_dict() or None
 
 
 def _charset_of(content_type: str | None) -> str | None:
@@ -81,6 +103,7 @@ class IngestService:
         try:
             stored = self.storage.get_object(bucket, key, max_bytes=self.settings.fetch.max_bytes)
             attempt.source = _upload_source(bucket, key, stored)
+            attempt.summary_options = upload_summary_options(stored.metadata)
             self._unfinished[(bucket, key)] = attempt.source
             outcome = self._store(attempt, stored.body, http_charset=_charset_of(stored.content_type))
         except (Exception, BudgetExceeded) as exc:
@@ -92,13 +115,22 @@ class IngestService:
         self._unfinished.pop((bucket, key), None)
         return outcome
 
-    def ingest_urls(self, urls: list[str], *, seconds: float) -> list[Outcome]:
+    def ingest_urls(self, urls: list[str], *, seconds: float, summary: Any = None) -> list[Outcome]:
         """Fetch URLs one after another, each within its share of a time budget (the caller's
         timeout, less a margin): one slow or hostile URL cannot take the time of the others.
 
         A URL whose share is too short to fetch anything is recorded as failed with reason ``budget``
         rather than left to be cut off by the platform. Every URL gets an outcome and an item.
+        ``summary`` is the request's ``"summary"`` options; when they are unusable, every URL of the
+        request is recorded as failed with their reason, and none is fetched.
         """
+        try:
+            options = request_summary_options(summary)
+        except NewsdigestError as bad:
+            return [
+                self._failed(_Attempt(Source.for_request(url), stage="request"), bad, reason=bad.reason)
+                for url in urls
+            ]
         deadline = time.monotonic() + seconds
         shares = budget.Shares(lambda: deadline - time.monotonic(), len(urls), reserve=0.0, floor=0.0)
         outcomes = []
@@ -110,7 +142,9 @@ class IngestService:
                 continue
             try:
                 with budget.time_limit(share, what="URL"), log_keys(url=url[:2000]):
-                    outcomes.append(self.ingest_url(url, seconds=share * FETCH_SHARE))
+                    outcomes.append(
+                        self.ingest_url(url, seconds=share * FETCH_SHARE, summary_options=options)
+                    )
             except (Exception, BudgetExceeded) as exc:  # raised while its failure was being written
                 outcomes.append(self._recorded(url, exc))
         return outcomes
@@ -128,14 +162,21 @@ class IngestService:
             raise TransientError(f"{host}'s next request slot is past this invocation", reason="paced")
         return self.ingest_url(url, seconds=seconds, retry_transient=not last_attempt)
 
-    def ingest_url(self, url: str, *, seconds: float | None = None, retry_transient: bool = False) -> Outcome:
+    def ingest_url(
+        self,
+        url: str,
+        *,
+        seconds: float | None = None,
+        retry_transient: bool = False,
+        summary_options: dict[str, Any] | None = None,
+    ) -> Outcome:
         from newsdigest.fetch import fetch_url
 
         fetcher = self._fetcher or fetch_url
         fetch_settings = self.settings.fetch
         if seconds is not None and seconds < fetch_settings.total_timeout:
             fetch_settings = replace(fetch_settings, total_timeout=seconds)
-        attempt = _Attempt(Source.for_request(url), stage="fetch")
+        attempt = _Attempt(Source.for_request(url), stage="fetch", summary_options=summary_options)
         try:
             try:
                 Source.from_url(url)
@@ -166,7 +207,9 @@ class IngestService:
         if article.status != "ok":
             raise ExtractionError(article.reason or f"page is {article.status}", reason=article.status)
         attempt.stage = "store"
-        document = article_document(article, source, raw_key=attempt.raw_key)
+        document = article_document(
+            article, source, raw_key=attempt.raw_key, summary_options=attempt.summary_options
+        )
         key = f"{self.settings.articles_prefix}{source.article_id}.json"
         budget.check("store")
         self.storage.put_json(

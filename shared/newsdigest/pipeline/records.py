@@ -22,18 +22,37 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def article_document(article: Article, source: Source, *, raw_key: str | None) -> dict[str, Any]:
+def article_document(
+    article: Article,
+    source: Source,
+    *,
+    raw_key: str | None,
+    summary_options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The clean-article JSON. Deterministic for the same input, so a re-delivery writes identical bytes
-    (same ETag and the same ``content_sha256``, which the summary item's conditional write compares)."""
+    (same ETag and the same ``content_sha256``, which the summary item's conditional write compares).
+
+    ``summary_options`` (given with the input: method, length) travel to Summarise here. They are part
+    of what the digest covers, so asking again for the same page with other options summarises again,
+    while the same request repeated does not.
+    """
     body = article.to_dict()
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
-    return {
+    covered: dict[str, Any] = (
+        {"article": body, "summary_options": summary_options} if summary_options else body
+    )
+    digest = hashlib.sha256(
+        json.dumps(covered, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    document = {
         "version": DOCUMENT_VERSION,
         "article_id": source.article_id,
         "source": {"kind": source.kind, "ref": source.ref, "url": source.url, "raw_key": raw_key},
         "content_sha256": digest,
         "article": body,
     }
+    if summary_options:
+        document["summary_options"] = summary_options
+    return document
 
 
 def summary_item(document: dict[str, Any], summary: Summary, *, source_key: str) -> dict[str, Any]:

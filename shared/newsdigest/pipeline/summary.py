@@ -9,18 +9,21 @@ queue retries them, and the give-up item of the last delivery lands on the same 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsdigest import budget
 from newsdigest.aws.observability import MetricUnit, count_failure, log_keys, logger, metrics
 from newsdigest.aws.settings import Settings
 from newsdigest.aws.storage import Storage
-from newsdigest.errors import BudgetExceeded
+from newsdigest.errors import BudgetExceeded, NewsdigestError
 from newsdigest.pipeline import documents
 from newsdigest.pipeline.inputs import Source, is_article_id
 from newsdigest.pipeline.outcomes import Outcome
 from newsdigest.pipeline.policy import classify, describe
 from newsdigest.pipeline.records import failure_item, summary_item
+
+if TYPE_CHECKING:
+    from newsdigest.summarisation.options import SummaryOptions
 
 #: Where a failure of one document is recorded: (source, article id, the article's raw upload key).
 _Identity = tuple[Source, str, str | None]
@@ -51,10 +54,40 @@ def _document_identity(document: Any, bucket: str, key: str) -> _Identity:
 
 class SummaryService:
     def __init__(self, settings: Settings, storage: Storage) -> None:
+        from newsdigest.summarisation.options import SummaryOptions
+
         self.settings = settings
         self.storage = storage
+        try:
+            self.defaults = SummaryOptions(
+                method=settings.summary_method,
+                sentences=settings.summary_sentences,
+                ratio=settings.summary_ratio,
+                words=settings.summary_words,
+            )
+        except NewsdigestError as exc:
+            raise RuntimeError(f"bad summary settings ({exc.reason}): {exc}") from exc
         #: Documents read but not yet summarised, by (bucket, key): a give-up item lands on their id.
         self._unfinished: dict[tuple[str, str], _Identity] = {}
+
+    def check_method(self) -> None:
+        """Fail now (the cold start) when the deployment's method cannot run here, not on every item."""
+        from newsdigest.summarisation import check_method
+
+        method = self.defaults.method or "default"
+        try:
+            check_method(method)
+        except NewsdigestError as exc:
+            raise RuntimeError(
+                f"SUMMARY_METHOD={method!r} cannot run in this deployment ({exc.reason}): {exc}"
+            ) from exc
+
+    def options_for(self, document: dict[str, Any]) -> SummaryOptions:
+        """The document's own summary options (given with its input) over the deployment's."""
+        from newsdigest.summarisation.options import SummaryOptions
+
+        given = document.get("summary_options")
+        return SummaryOptions.from_request(given).over(self.defaults) if given else self.defaults
 
     def summarise_object(self, bucket: str, key: str) -> Outcome:
         from newsdigest.summarisation import summarise
@@ -68,11 +101,14 @@ class SummaryService:
             document = documents.check(loaded)
             article = document["article"]
             budget.check("summarise")
+            options = self.options_for(document)
             summary = summarise(
                 article["text"],
                 language=article.get("language"),
-                method=self.settings.summary_method,
-                sentences=self.settings.summary_sentences,
+                method=options.method or "default",
+                sentences=options.sentences,
+                ratio=options.ratio,
+                words=options.words,
                 title=article.get("title"),
             )
             item = summary_item(document, summary, source_key=key)

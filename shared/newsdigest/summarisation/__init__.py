@@ -7,6 +7,6 @@ function, whatever has been imported.)
 
 from __future__ import annotations
 
-from newsdigest.summarisation.summariser import summarise
+from newsdigest.summarisation.summariser import check_method, summarise
 
-__all__ = ["summarise"]
+__all__ = ["check_method", "summarise"]

@@ -135,13 +135,27 @@ def _load_snowball(algorithm: str) -> Stemmer:
     return cached
 
 
+#: sumy's Ukrainian stemmer, a module of regular expressions that imports only ``re``.
+_SUMY_UKRAINIAN = ("nlp", "stemmers", "ukrainian.py")
+
+
 def _ukrainian_stemmer() -> Stemmer | None:
-    # Snowball has no Ukrainian stemmer; sumy's own one is used. Importing it loads NLTK (sumy's stemmer
-    # package imports it), a cost paid only for Ukrainian text.
-    try:
-        from sumy.nlp.stemmers.ukrainian import stem_word
-    except ImportError:
+    """sumy's own Ukrainian stemmer (Snowball has none), loaded from its file: importing it as
+    ``sumy.nlp.stemmers.ukrainian`` would run that package's ``__init__``, which imports NLTK, and the
+    default layer ships no NLTK, which used to switch Ukrainian stemming off there."""
+    import importlib.util
+    from pathlib import Path
+
+    sumy = importlib.util.find_spec("sumy")
+    if sumy is None or not sumy.submodule_search_locations:
         return None
+    path = Path(next(iter(sumy.submodule_search_locations)), *_SUMY_UKRAINIAN)
+    spec = importlib.util.spec_from_file_location("newsdigest_sumy_ukrainian_stemmer", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    stem_word = module.stem_word
     fn: Stemmer = lru_cache(maxsize=65536)(lambda word: stem_word(word.lower()))
     return fn
 

@@ -39,6 +39,28 @@ def _bad(message: str) -> SummariseError:
     return SummariseError(message, reason="invalid_length")
 
 
+def check_length(*, sentences: object, ratio: object, words: object) -> None:
+    """Raise :class:`SummariseError` (``invalid_length``) unless the length arguments are usable:
+    at most one given, a positive integer count, a ratio in (0, 1], a positive integer word budget."""
+    given = [
+        name
+        for name, value in (("sentences", sentences), ("ratio", ratio), ("words", words))
+        if value is not None
+    ]
+    if len(given) > 1:
+        raise _bad(f"give at most one of sentences, ratio and words (got {', '.join(given)})")
+    if sentences is not None and (
+        isinstance(sentences, bool) or not isinstance(sentences, int) or sentences < 1
+    ):
+        raise _bad(f"sentences must be a positive integer, got {sentences!r}")
+    if ratio is not None and (
+        isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 < ratio <= 1
+    ):
+        raise _bad(f"ratio must be a number in (0, 1], got {ratio!r}")
+    if words is not None and (isinstance(words, bool) or not isinstance(words, int) or words < 1):
+        raise _bad(f"words must be a positive integer, got {words!r}")
+
+
 def resolve_length(
     total_sentences: int, *, sentences: int | None, ratio: float | None, words: int | None
 ) -> LengthPlan:
@@ -48,25 +70,13 @@ def resolve_length(
     ``round(ratio * total_sentences)`` sentences (at least one); without any, the default keeps about
     a fifth of the sentences, at least 3 and at most 7.
     """
-    given = [
-        name
-        for name, value in (("sentences", sentences), ("ratio", ratio), ("words", words))
-        if value is not None
-    ]
-    if len(given) > 1:
-        raise _bad(f"give at most one of sentences, ratio and words (got {', '.join(given)})")
+    check_length(sentences=sentences, ratio=ratio, words=words)
     if sentences is not None:
-        if isinstance(sentences, bool) or not isinstance(sentences, int) or sentences < 1:
-            raise _bad(f"sentences must be a positive integer, got {sentences!r}")
         return LengthPlan(sentences=sentences, words=None, basis="sentences", requested=sentences)
     if ratio is not None:
-        if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 < ratio <= 1:
-            raise _bad(f"ratio must be a number in (0, 1], got {ratio!r}")
         count = max(1, round(ratio * total_sentences))
         return LengthPlan(sentences=count, words=None, basis="ratio", requested=float(ratio))
     if words is not None:
-        if isinstance(words, bool) or not isinstance(words, int) or words < 1:
-            raise _bad(f"words must be a positive integer, got {words!r}")
         return LengthPlan(sentences=total_sentences, words=words, basis="words", requested=words)
     count = min(DEFAULT_MAX_SENTENCES, max(DEFAULT_MIN_SENTENCES, round(DEFAULT_RATIO * total_sentences)))
     return LengthPlan(sentences=count, words=None, basis="default", requested=None)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from newsdigest.errors import SummariseError
 from newsdigest.summarisation.document import Document
-from newsdigest.summarisation.sumy_methods import SUMY_CLASSES, rank_with_sumy, require_numpy
+from newsdigest.summarisation.sumy_methods import SUMY_CLASSES, load_sumy_method, rank_with_sumy
 
 #: (document, expected summary size in sentences) -> all sentence indices, best first.
 Ranker = Callable[[Document, int], list[int]]
@@ -44,9 +44,15 @@ def canonical_method(method: str) -> str:
     return key
 
 
+#: Methods written here in pure Python: they run wherever newsdigest does.
+BUILT_IN = (DEFAULT_METHOD, LEAD_METHOD)
+
+
 def check_available(method: str) -> None:
-    """Raise :class:`SummariseError` when ``method`` needs a package that is not installed."""
-    require_numpy(method)
+    """Raise :class:`SummariseError` (``missing_dependency``) when ``method`` needs a package that is
+    not installed; importing what it needs is the test (a found module may still fail to import)."""
+    if method not in BUILT_IN:
+        load_sumy_method(method)
 
 
 def _rank_lead(document: Document, expected: int) -> list[int]:

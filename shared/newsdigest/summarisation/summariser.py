@@ -111,3 +111,20 @@ def summarise(
         note="; ".join(notes) or None,
         notes=notes,
     )
+
+
+#: What :func:`check_method` summarises: short, but long enough for every method to rank sentences.
+_CHECK_TEXT = (
+    "The city council approved a plan to turn the old power station into a public library.\n\n"
+    "The library will hold books, a café and rooms for the council's evening classes.\n\n"
+    "Work on the power station starts in spring, and the library should open in two years."
+)
+
+
+def check_method(method: str) -> str:
+    """The canonical name of ``method`` once it has been shown to run here: what it needs imports and
+    it summarises a small text. :class:`SummariseError` otherwise, so that a deployment configured
+    with a method it cannot run fails its cold start with the reason instead of failing every item."""
+    name = canonical_method(method)
+    summarise(_CHECK_TEXT, method=name, sentences=2)
+    return name

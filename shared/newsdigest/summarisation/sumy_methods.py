@@ -46,12 +46,39 @@ class _RankRecorder:
         return infos
 
 
+#: What a deployment needs for the sumy methods (template.yaml attaches these layers by condition).
+DEPLOY_HINT = (
+    "deploy with SummaryMethod set to it or AllSummaryMethods=true (which attach the layers it needs), "
+    "or install it locally (pip install 'newsdigest[methods]')"
+)
+
+
 def require_numpy(method: str) -> None:
     if method in NUMPY_METHODS and importlib.util.find_spec("numpy") is None:
         raise SummariseError(
-            f"method {method!r} needs NumPy, which is not installed; install numpy or use another method",
+            f"method {method!r} needs NumPy, which is not installed here; {DEPLOY_HINT}",
             reason="missing_dependency",
         )
+
+
+def load_sumy_method(method: str) -> Any:
+    """The sumy summariser class of ``method``, with everything it imports; a clear
+    :class:`SummariseError` (``missing_dependency``) when something is missing."""
+    require_numpy(method)
+    module_name, class_name = SUMY_CLASSES[method]
+    try:
+        module = importlib.import_module(f"sumy.summarizers.{module_name}")
+        importlib.import_module("sumy.models.dom")
+        if method in NUMPY_METHODS:
+            importlib.import_module("numpy.linalg")
+    except ImportError as exc:
+        # The default layer ships sumy without NLTK, pycountry and requests, which its summarisers
+        # and document model import at module level; only "default" and "lead" work there.
+        raise SummariseError(
+            f"method {method!r} needs sumy's dependencies ({exc.name or exc} is missing); {DEPLOY_HINT}",
+            reason="missing_dependency",
+        ) from exc
+    return getattr(module, class_name)
 
 
 def _sumy_document(document: Document) -> Any:
@@ -83,20 +110,8 @@ def _configure_edmundson(summariser: Any, document: Document) -> None:
 
 def rank_with_sumy(method: str, document: Document) -> list[int]:
     """Sentence indices of ``document`` best first, as sumy's ``method`` rates them."""
-    require_numpy(method)
-    module_name, class_name = SUMY_CLASSES[method]
-    try:
-        module = importlib.import_module(f"sumy.summarizers.{module_name}")
-        sumy_document = _sumy_document(document)
-    except ImportError as exc:
-        # The Lambda layer ships sumy without NLTK, pycountry and requests, which its summarisers and
-        # document model import at module level; only "default" and "lead" work there.
-        raise SummariseError(
-            f"method {method!r} needs sumy's optional dependencies ({exc.name or exc} is missing); "
-            "install sumy with its dependencies or use 'default' or 'lead'",
-            reason="missing_dependency",
-        ) from exc
-    cls = getattr(module, class_name)
+    cls = load_sumy_method(method)
+    sumy_document = _sumy_document(document)
     stemmer = document.profile.stemmer
     if method == "edmundson":
         summariser = cls(stemmer, cue_weight=0.0, key_weight=1.0, title_weight=1.0, location_weight=1.0)
