@@ -95,6 +95,9 @@ result.update(
     first=t2 - t1e,  # reading the event file is the runtime's work, not the function's
     modules=sorted(sys.modules),
     maxrss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    # CPU seconds of the whole child (start-up included, for the floor too): on a shared machine,
+    # waiting for a core inflates wall time, not this.
+    cpu=sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
 )
 with open(out, "w", encoding="utf-8") as f:
     json.dump(result, f, default=str)
@@ -444,6 +447,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{'':<20}per-run ratios: median {statistics.median(paired):.2f}x, "
             f"range {paired[0]:.2f}x-{paired[-1]:.2f}x"
         )
+        cpu, floor_cpu = median(rows, "cpu"), median(samples["floor"], "cpu")
+        cpu_ratio = cpu / floor_cpu
+        print(f"{'':<20}CPU time: {fmt(cpu).strip()} vs floor {fmt(floor_cpu).strip()}: {cpu_ratio:.2f}x")
         loaded = sorted({w for r in rows for w in WATCH if w in r["modules"]})
         heavy = ", ".join(loaded) or "none"
         print(f"{'':<20}modules loaded: {len(rows[0]['modules'])}; watched heavy ones: {heavy}")
