@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from newsdigest import budget
 from newsdigest.aws import snapstart
 from newsdigest.aws.events import (
     BudgetedBatchProcessor,
@@ -26,7 +27,7 @@ from newsdigest.aws.observability import logger, metrics, request_correlation_id
 from newsdigest.aws.settings import get_settings
 from newsdigest.aws.storage import Storage
 from newsdigest.errors import InputError
-from newsdigest.pipeline.ingest import IngestService
+from newsdigest.pipeline.ingest import FETCH_SHARE, IngestService
 from newsdigest.pipeline.url_requests import parse_url_request
 
 if TYPE_CHECKING:
@@ -96,6 +97,11 @@ def ingest_discovered(
 ) -> list[dict[str, Any]]:
     last_attempt = receive_count(record) >= settings.max_receive_count
     seconds = context.get_remaining_time_in_millis() / 1000 - RECORD_MARGIN_SECONDS
+    share = budget.remaining()  # the record's share of the batch's time (BudgetedBatchProcessor)
+    if share is not None:
+        # A slow host then times out as a transient fetch error (retried later) before the record's
+        # time limit would stop it as a permanent 'budget' failure.
+        seconds = min(seconds, share * FETCH_SHARE)
     try:
         outcome = service.ingest_discovered(
             message["url"], not_before=message["not_before"], interval=message["interval"],

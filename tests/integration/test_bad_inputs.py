@@ -126,3 +126,37 @@ def test_extract_never_shows_a_traceback(tmp_path: Path, label: str) -> None:
         assert result.returncode in {0, 1}
         # Either the article (status ok, or empty with its reason) or one line naming the failure.
         assert result.stdout.startswith("{") or result.stderr.startswith("newsdigest: ")
+
+
+def test_an_oversized_document_gives_an_ok_item_that_fits_with_what_was_cut_noted(
+    runtime: LocalRuntime,
+) -> None:
+    """A valid document whose fields are far over DynamoDB's limit (a 600 KB keyword, a 300 KB
+    description): the item is written whole, cut to fit, with notes; not retried, and not the partly
+    applied update moto makes of an oversized one (which showed 'ok' with no title)."""
+    from newsdigest.models import Article
+    from newsdigest.pipeline.records import article_document
+
+    source = Source.from_url("https://news.example/world/huge")
+    article = Article(
+        title="Grain harvest forecast raised",
+        text="The ministry raised its grain forecast. Exports are expected to grow. Wheat leads the rise.",
+        tags=["k" * 600_000, "grain"],
+        description="d" * 300_000,
+        notes=["title cut to 1000 characters"],
+    )
+    document = article_document(article, source, raw_key=None)
+    bucket = runtime.resources.outputs["ArticlesBucketName"]
+    boto3.client("s3").put_object(
+        Bucket=bucket, Key=f"articles/{source.article_id}.json", Body=json.dumps(document).encode()
+    )
+    table = boto3.resource("dynamodb").Table(runtime.resources.outputs["TableName"])
+    assert runtime.pump_until(
+        lambda: "Item" in table.get_item(Key={"article_id": source.article_id}), timeout=30
+    )
+    item = table.get_item(Key={"article_id": source.article_id})["Item"]
+    assert item["status"] == "ok" and item["title"] == "Grain harvest forecast raised" and item["summary"]
+    assert item_size(item) <= ITEM_BUDGET
+    assert item["notes"][0] == "title cut to 1000 characters"  # the article's own notes, carried
+    assert any(note.startswith("tags.0: cut from 600000") for note in item["notes"])
+    assert item["tags"][1] == "grain"
