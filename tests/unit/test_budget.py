@@ -49,6 +49,18 @@ def test_a_limit_interrupts_pure_python_work_and_restores_the_timer_it_found(
     assert budget.remaining() is None and foreign_alarm == []
 
 
+def test_an_interrupt_that_was_swallowed_comes_again() -> None:
+    """Python drops an exception raised in a gc callback or a finaliser; the work must still stop."""
+    swallowed = []
+    with pytest.raises(BudgetExceeded), budget.time_limit(0.1):
+        try:
+            spin()
+        except BudgetExceeded as exc:  # what a finaliser running at that moment does with it
+            swallowed.append(exc)
+        spin()
+    assert len(swallowed) == 1
+
+
 def test_a_limit_interrupts_a_blocking_sleep() -> None:
     with pytest.raises(BudgetExceeded), budget.time_limit(0.1):
         time.sleep(60)

@@ -200,6 +200,10 @@ class LocalRuntime:
                 self.environments[logical_id] = _Environment(spec)
             else:
                 self.handlers[logical_id] = load_handler(spec.code_dir / f"{spec.module}.py", spec.handler)
+        if self.handlers:
+            from newsdigest.aws import snapstart
+
+            snapstart.before_snapshot()  # as the template's SnapStart versions' init does
         self._sqs = boto3.client("sqs")
         self._visibility: dict[str, int] = {}
 
