@@ -9,9 +9,9 @@ titles, JSON-LD bodies, attribute and element counts, a 50 MB page, and texts th
 default and sumy methods must rank. Each row runs the input through the public entry point
 (``extract_article`` or ``summarise``) once, in a child interpreter of its own under a CPU limit
 (``--cpu-limit``, default 60 s) and an address-space limit (``--memory-limit``, default 2048 MB);
-imports and a warm-up call on a tiny input of the same class are not counted. CPU is the call's
-user + system time; peak memory is the child's maximum resident set (interpreter, libraries and the
-input included: about 60-100 MB before any work). A row stopped by a limit prints the limit.
+imports and a warm-up call on an input of the same class at 1 % of its size are not counted. CPU is
+the call's user + system time; peak memory is the child's maximum resident set (interpreter,
+libraries and the input included: 20-80 MB before any work). A row stopped by a limit prints it.
 
 ``--against CHECKOUT`` measures another checkout's ``shared/`` (an older commit, say) in the same run,
 in a second column, so the two are compared on the same machine at the same time.
