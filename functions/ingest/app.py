@@ -43,8 +43,11 @@ ingest_object, idempotency_config = idempotent_per_object(
 # dead-lettered on its own instead of the invocation erroring as a whole. Each record runs under its
 # share of the invocation's time.
 processor = BudgetedBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-# No-op off Lambda. newsdigest.extract imports its extractor lazily: warm the module that holds it.
-snapstart.register(warm_imports=("newsdigest.extract.article", "newsdigest.fetch", "htmldate"))
+# No-op off Lambda. newsdigest.extract imports its extractor lazily: warm the module that holds it,
+# and what the structured output (Article.html, .markdown) loads on the first page.
+snapstart.register(
+    warm_imports=("newsdigest.extract.article", "newsdigest.fetch", "htmldate", "bs4", "nh3", "markdownify")
+)
 
 
 #: API Gateway gives an HTTP API integration 30 s; what the budget cannot reach is recorded as failed.
