@@ -5,59 +5,17 @@ loopback in its place), and a sitemap that points at a private address is refuse
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from newsdigest.discovery.sources import validate_source
 from newsdigest.fetch import fetch_url
 from newsdigest.fetch.policy import FetchSettings
 from newsdigest.pipeline.discover import DiscoverService
 
+from tests.unit.memory_store import MemoryQueue, MemoryStore
+
 from .news_site import NewsSite, serve
 
 PUBLIC_IP = "93.184.215.14"
-
-
-class MemoryStore:
-    def __init__(self, sources: list[Any]) -> None:
-        self.sources = {s.id: s for s in sources}
-        self.seen: set[str] = set()
-        self.slots: dict[str, float] = {}
-
-    def list_sources(self) -> list[Any]:
-        return list(self.sources.values())
-
-    def save_state(self, source: Any) -> None:
-        self.sources[source.id] = source
-
-    def claim(self, url: str, *, source_id: str, expires: int) -> bool:
-        if url in self.seen:
-            return False
-        self.seen.add(url)
-        return True
-
-    def release(self, url: str) -> None:
-        self.seen.discard(url)
-
-    def host_slot(self, host: str) -> float | None:
-        return self.slots.get(host)
-
-    def set_host_slot(self, host: str, at: float) -> None:
-        self.slots[host] = at
-
-    def validators(self, url: str) -> None:
-        return None
-
-    def set_validators(self, url: str, validators: Any, *, expires: int) -> None:
-        pass
-
-
-class MemoryQueue:
-    def __init__(self) -> None:
-        self.sent: list[Any] = []
-
-    def send(self, urls: Any) -> list[Any]:
-        self.sent += urls
-        return []
 
 
 def test_a_sitemap_pointing_at_a_private_address_is_a_recorded_failure_and_never_dialled() -> None:

@@ -238,6 +238,14 @@ def test_discover_writes_only_to_its_queue_and_its_tables_and_nothing_triggers_i
         if event["Type"] == "SQS" and event["Properties"]["Queue"]["Fn::GetAtt"][0] == "DiscoveredQueue"
     }
     assert consumers == {"IngestFunction"}
+    # Ingest's part in discovery: the host turn it takes before each discovered fetch, nothing more.
+    ingest_grants: dict[str, set[str]] = {}
+    for policy in resources["IngestFunction"]["Properties"]["Policies"]:
+        for statement in policy.get("Statement", []):
+            target = statement["Resource"].get("Fn::GetAtt", [None])[0]
+            ingest_grants.setdefault(target, set()).update(statement["Action"])
+    assert ingest_grants["CrawlStateTable"] == {"dynamodb:UpdateItem"}
+    assert not {"SourcesTable", "DiscoveredQueue"} & set(ingest_grants)
     # No table in the template has a stream, so no DynamoDB write triggers any function.
     assert not [
         k

@@ -1,9 +1,12 @@
 """Discovery's AWS side: the sources table, the crawl-state table (seen URLs, host slots, validators)
 and the queue of discovered URLs that feeds Ingest.
 
-Crawl-state items share one table, keyed ``url#<canonical url>`` (the seen-URL record: written once,
-with ``attribute_not_exists``, so of two runs listing one URL exactly one queues it), ``host#<host>``
-(the next free request slot of a host) and ``doc#<document url>`` (ETag and Last-Modified of a feed or
+Crawl-state items share one table, keyed ``url#<canonical url>`` (the seen-URL record: claimed with a
+conditional put, so of two runs listing one URL exactly one queues it; ``state`` ``pending`` with a
+15-minute life until the send to the queue is confirmed, then ``queued`` for 90 days), ``host#<host>``
+(the next free request slot of a host, as Discover planned it), ``turn#<host>`` (the time of the last
+request anyone made to the host: Discover and every Ingest container take the host's turn with a
+conditional write before each request) and ``doc#<document url>`` (ETag and Last-Modified of a feed or
 sitemap). Every item carries ``expires``, the table's TTL attribute.
 """
 
@@ -23,22 +26,40 @@ from newsdigest.discovery.sources import CrawlSource
 from newsdigest.fetch.client import Validators
 
 if TYPE_CHECKING:
-    from newsdigest.pipeline.discover import QueuedUrl
+    from newsdigest.pipeline.discover import ClaimResult, QueuedUrl
 
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
 #: SQS SendMessageBatch takes ten entries per call.
 SQS_BATCH = 10
+#: A seen-URL record's ``state``: claimed by a run that has not sent it yet, or sent to the queue.
+#: Records written before claims had a state count as queued.
+PENDING = "pending"
+QUEUED = "queued"
+#: A host's last-request record outlives any interval (at most a minute) by far.
+TURN_TTL_SECONDS = 86400
+
+
+#: Conditions on a source item: it exists and was not removed (a removed source is a tombstone).
+_LIVE = "attribute_exists(source_id) AND attribute_not_exists(removed_at)"
 
 
 class SourceTable:
-    """Sources, one item each, keyed ``source_id``; small (a few hundred items), so read by Scan."""
+    """Sources, one item each, keyed ``source_id``; small (a few hundred items), so read by Scan.
+
+    Removing a source leaves a tombstone (``source_id`` and ``removed_at`` only) instead of deleting the
+    item: the template's ``Sources`` seed adds only sources never seen before, so a seeded source the
+    owner removed does not come back at the next cold start. Adding it by hand revives it.
+    """
 
     def __init__(self, table_name: str, *, dynamodb: Any | None = None) -> None:
         self.table = (dynamodb or boto3.resource("dynamodb", config=_CLIENT_CONFIG)).Table(table_name)
 
     def list_sources(self) -> list[CrawlSource]:
         items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"ConsistentRead": True}
+        kwargs: dict[str, Any] = {
+            "ConsistentRead": True,
+            "FilterExpression": "attribute_not_exists(removed_at)",
+        }
         while True:
             page = self.table.scan(**kwargs)
             items += page.get("Items", [])
@@ -49,13 +70,36 @@ class SourceTable:
 
     def get(self, source_id: str) -> CrawlSource | None:
         item = self.table.get_item(Key={"source_id": source_id}, ConsistentRead=True).get("Item")
-        return CrawlSource.from_item(_from_dynamo(item)) if item else None
+        if not item or "removed_at" in item:
+            return None
+        return CrawlSource.from_item(_from_dynamo(item))
 
-    def add(self, source: CrawlSource) -> bool:
-        """Store a new source; False when one with the same canonical URL exists (left as it is)."""
+    def add(self, source: CrawlSource, *, revive: bool = True) -> bool:
+        """Store a new source; False when one with the same canonical URL exists (left as it is).
+
+        ``revive`` (an owner adding it) replaces a removed source's tombstone; a seed (``revive=False``)
+        never does, so what the owner removed stays removed."""
+        condition = "attribute_not_exists(source_id)"
+        if revive:
+            condition += " OR attribute_exists(removed_at)"
+        try:
+            self.table.put_item(Item=_to_dynamo(source.to_item()), ConditionExpression=condition)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def remove(self, source_id: str, *, now: float | None = None) -> bool:
+        """Replace the source by its tombstone; False when there is no such (live) source."""
+        import time
+        from datetime import UTC, datetime
+
+        removed_at = datetime.fromtimestamp(time.time() if now is None else now, tz=UTC)
         try:
             self.table.put_item(
-                Item=_to_dynamo(source.to_item()), ConditionExpression="attribute_not_exists(source_id)"
+                Item={"source_id": source_id, "removed_at": removed_at.isoformat(timespec="seconds")},
+                ConditionExpression=_LIVE,
             )
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
@@ -63,16 +107,12 @@ class SourceTable:
             raise
         return True
 
-    def remove(self, source_id: str) -> bool:
-        response = self.table.delete_item(Key={"source_id": source_id}, ReturnValues="ALL_OLD")
-        return bool(response.get("Attributes"))
-
     def set_enabled(self, source_id: str, enabled: bool) -> bool:
         try:
             self.table.update_item(
                 Key={"source_id": source_id},
                 UpdateExpression="SET enabled = :e",
-                ConditionExpression="attribute_exists(source_id)",
+                ConditionExpression=_LIVE,
                 ExpressionAttributeValues={":e": enabled},
             )
         except ClientError as exc:
@@ -93,7 +133,7 @@ class SourceTable:
             self.table.update_item(
                 Key={"source_id": source.id},
                 UpdateExpression="SET " + ", ".join(f"#s{i} = :s{i}" for i in range(len(state))),
-                ConditionExpression="attribute_exists(source_id)",
+                ConditionExpression=_LIVE,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
             )
@@ -106,24 +146,70 @@ class CrawlStateTable:
     def __init__(self, table_name: str, *, dynamodb: Any | None = None) -> None:
         self.table = (dynamodb or boto3.resource("dynamodb", config=_CLIENT_CONFIG)).Table(table_name)
 
-    def claim(self, url: str, *, source_id: str, expires: int) -> bool:
+    def claim(self, url: str, *, source_id: str, now: float) -> ClaimResult:
+        """Claim ``url`` as pending: it is new, or its last claim lapsed before that run confirmed it."""
         try:
             self.table.put_item(
-                Item={"key": f"url#{url}", "source_id": source_id, "expires": expires},
-                ConditionExpression="attribute_not_exists(#k)",
-                ExpressionAttributeNames={"#k": "key"},
+                Item={
+                    "key": f"url#{url}",
+                    "source_id": source_id,
+                    "state": PENDING,
+                    "expires": int(now) + limits.PENDING_CLAIM_SECONDS,
+                },
+                ConditionExpression="attribute_not_exists(#k) OR (#st = :pending AND #exp < :now)",
+                ExpressionAttributeNames={"#k": "key", "#st": "state", "#exp": "expires"},
+                ExpressionAttributeValues={":pending": PENDING, ":now": int(now)},
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
+                held = exc.response.get("Item", {}).get("state", {}).get("S")
+                return "pending" if held == PENDING else "seen"
             raise
-        return True
+        return "new"
+
+    def confirm(self, urls: Sequence[str], *, source_id: str, expires: int) -> None:
+        """The sends went through: the claims become the lasting seen-URL records."""
+        with self.table.batch_writer() as batch:
+            for url in urls:
+                batch.put_item(
+                    Item={"key": f"url#{url}", "source_id": source_id, "state": QUEUED, "expires": expires}
+                )
 
     def release(self, url: str) -> None:
         self.table.delete_item(Key={"key": f"url#{url}"})
 
+    def claim_state(self, url: str) -> str | None:
+        """``pending``, ``queued`` or None (never claimed, or released)."""
+        item = self.table.get_item(Key={"key": f"url#{url}"}, ConsistentRead=True).get("Item")
+        return None if item is None else str(item.get("state", QUEUED))
+
     def seen(self, url: str) -> bool:
-        return "Item" in self.table.get_item(Key={"key": f"url#{url}"}, ConsistentRead=True)
+        return self.claim_state(url) is not None
+
+    def take_turn(self, host: str, interval: float, now: float) -> float | None:
+        """Take ``host``'s request turn at ``now`` if ``interval`` has passed since the last request
+        anyone made to it; otherwise return when the turn frees. (The :data:`HostGate` of pacing.)"""
+        from decimal import Decimal
+
+        try:
+            self.table.update_item(
+                Key={"key": f"turn#{host}"},
+                UpdateExpression="SET last_at = :now, expires = :expires",
+                ConditionExpression="attribute_not_exists(last_at) OR last_at <= :free",
+                ExpressionAttributeValues={
+                    ":now": Decimal(f"{now:.3f}"),
+                    ":free": Decimal(f"{now - interval:.3f}"),
+                    ":expires": int(now) + TURN_TTL_SECONDS,
+                },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                last = exc.response.get("Item", {}).get("last_at", {}).get("N")
+                return (float(last) if last else now) + interval
+            raise
+        return None
 
     def host_slot(self, host: str) -> float | None:
         item = self.table.get_item(Key={"key": f"host#{host}"}, ConsistentRead=True).get("Item")
@@ -161,11 +247,17 @@ class DiscoveryStore(SourceTable):
         super().__init__(sources_table, dynamodb=resource)
         self.state = CrawlStateTable(state_table, dynamodb=resource)
 
-    def claim(self, url: str, *, source_id: str, expires: int) -> bool:
-        return self.state.claim(url, source_id=source_id, expires=expires)
+    def claim(self, url: str, *, source_id: str, now: float) -> ClaimResult:
+        return self.state.claim(url, source_id=source_id, now=now)
+
+    def confirm(self, urls: Sequence[str], *, source_id: str, expires: int) -> None:
+        self.state.confirm(urls, source_id=source_id, expires=expires)
 
     def release(self, url: str) -> None:
         self.state.release(url)
+
+    def take_turn(self, host: str, interval: float, now: float) -> float | None:
+        return self.state.take_turn(host, interval, now)
 
     def host_slot(self, host: str) -> float | None:
         return self.state.host_slot(host)

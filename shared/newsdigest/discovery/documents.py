@@ -64,6 +64,8 @@ def gunzip(body: bytes, *, max_bytes: int = limits.MAX_GUNZIPPED_BYTES) -> bytes
         raise DocumentError(f"corrupt gzip data: {exc}", reason="bad_gzip") from exc
     if len(out) > max_bytes or decoder.unconsumed_tail:
         raise DocumentError(f"gzip data expands past {max_bytes} bytes", reason="decompression_bomb")
+    if not decoder.eof:  # a cut-off download would otherwise pass as a shorter sitemap
+        raise DocumentError("truncated gzip data", reason="bad_gzip")
     return out
 
 

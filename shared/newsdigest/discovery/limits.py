@@ -53,6 +53,12 @@ MAX_ERRORS_KEPT = 10
 #: How long a seen-URL record lives (DynamoDB TTL). Feeds and news sitemaps list days, not months,
 #: of articles; 90 days is far past the window, and the table stays bounded.
 SEEN_TTL_SECONDS = 90 * 24 * 3600
+#: How long a URL stays claimed while its run has not yet confirmed the send to the queue: Lambda's
+#: longest timeout (15 minutes), so no invocation that claimed a URL can still be about to send it when
+#: the claim lapses. A run that crashed between claim and send loses nothing: the next run to list the
+#: URL after this queues it again (at worst a duplicate send, which Ingest's and Summarise's
+#: idempotency per article id absorbs).
+PENDING_CLAIM_SECONDS = 15 * 60
 
 # ---- pacing ----------------------------------------------------------------------------------------
 #: SQS's largest DelaySeconds: a host's queue of new URLs cannot be spread further ahead than this in

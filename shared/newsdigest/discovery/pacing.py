@@ -6,6 +6,12 @@ back per batch; and a FIFO queue cannot take S3's notifications nor per-message 
 host has a budget of one request per ``interval`` (the source's requests per minute, or robots.txt's
 Crawl-delay when longer), and each queued URL gets the next free slot as its SQS ``DelaySeconds``.
 Slots outlive the run (stored per host), so two sources on one host, or two runs, share one budget.
+
+Slots are a plan: a message can be delivered late (a busy container, a redelivery) and then sit next to
+the following one. What keeps the pace is the **turn**: before every request to a host, Discover and
+each Ingest container take the host's turn with one conditional write shared by all of them (the last
+request's time, taken only if ``interval`` has passed since); whoever finds it taken waits until it
+frees. So no two requests to a host, from any container, are closer than its interval.
 """
 
 from __future__ import annotations
@@ -16,6 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsdigest.discovery import limits
+
+#: ``gate(host, interval, now)``: take the host's turn at ``now`` when ``interval`` has passed since
+#: anyone's last request to it (returns None), or say when the turn frees (epoch seconds).
+HostGate = Callable[[str, float, float], float | None]
+#: Turns tried per request before giving up on the host for now (others keep taking it first).
+MAX_GATE_TRIES = 20
 
 
 def host_interval(requests_per_minute: int, crawl_delay: float | None) -> float:
@@ -44,13 +56,19 @@ class HostSlots:
 
 
 class Pacer:
-    """Spaces this process's own requests to each host (Discover's documents, Ingest's batch)."""
+    """Spaces requests to each host: this process's own (Discover's documents, Ingest's batch) and,
+    through ``gate``, everyone's."""
 
     def __init__(
-        self, *, clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+        gate: HostGate | None = None,
     ) -> None:
         self._clock = clock
         self._sleep = sleep
+        self._gate = gate
         self._last: dict[str, float] = {}
 
     def last(self, host: str) -> float | None:
@@ -59,13 +77,21 @@ class Pacer:
     def wait(
         self, host: str, interval: float, *, not_before: float = 0.0, budget: float | None = None
     ) -> bool:
-        """Sleep until ``host`` may be asked again; False (without sleeping) when that is past ``budget``."""
-        now = self._clock()
-        ready = max(not_before, self._last.get(host, 0.0) + min(interval, limits.MAX_HOST_INTERVAL_SECONDS))
-        pause = ready - now
-        if pause > 0:
-            if budget is not None and pause > budget:
-                return False
-            self._sleep(pause)
-        self._last[host] = max(now, ready)
-        return True
+        """Sleep until ``host`` may be asked again and take its turn; False when that is past
+        ``budget`` seconds from now (nothing taken, no sleep past the budget)."""
+        interval = min(interval, limits.MAX_HOST_INTERVAL_SECONDS)
+        start = self._clock()
+        ready = max(not_before, self._last.get(host, 0.0) + interval)
+        for _ in range(MAX_GATE_TRIES):
+            pause = ready - self._clock()
+            if pause > 0:
+                if budget is not None and ready - start > budget:
+                    return False
+                self._sleep(pause)
+            now = self._clock()
+            free_at = self._gate(host, interval, now) if self._gate is not None else None
+            if free_at is None:
+                self._last[host] = now
+                return True
+            ready = max(free_at, now)
+        return False

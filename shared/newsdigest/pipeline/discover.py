@@ -4,8 +4,14 @@ One run reads each due source's documents (the source URL; a homepage's advertis
 robots.txt sitemaps; a sitemap index's newest children), within :mod:`newsdigest.discovery.limits`.
 Every candidate is canonicalised first; a conditional put of its seen-URL record decides whether it is
 new (exactly once, whichever source or run lists it again); new URLs go to the queue with the delay
-their host's budget gives them. Whatever fails for a source (a refused address, a billion-laughs feed,
-a robots.txt disallow) is recorded on that source's item and costs no other source anything.
+their host's budget gives them. The record is a *pending* claim with a short life
+(:data:`limits.PENDING_CLAIM_SECONDS`) until the send to the queue succeeded, and only then becomes
+the lasting seen-URL record: a run that dies between claim and send leaves a claim that lapses, and the
+next run to list the URL queues it (at worst twice, which the per-article idempotency absorbs), where a
+lasting record written before the send would have hidden the article for the record's whole TTL.
+
+Whatever fails for a source (a refused address, a billion-laughs feed, a robots.txt disallow) is
+recorded on that source's item and costs no other source anything.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit
 
 from newsdigest.aws.observability import MetricUnit, logger, metrics
@@ -68,11 +74,19 @@ class QueuedUrl:
         }
 
 
+#: What claiming a URL found: ``new`` (claimed now, pending until confirmed), ``seen`` (queued by an
+#: earlier run), ``pending`` (claimed by a run that has not confirmed its send, and whose claim has
+#: not lapsed yet: looked at again by a later run).
+ClaimResult = Literal["new", "seen", "pending"]
+
+
 class CrawlStore(Protocol):
     def list_sources(self) -> list[CrawlSource]: ...
     def save_state(self, source: CrawlSource) -> None: ...
-    def claim(self, url: str, *, source_id: str, expires: int) -> bool: ...
+    def claim(self, url: str, *, source_id: str, now: float) -> ClaimResult: ...
+    def confirm(self, urls: Sequence[str], *, source_id: str, expires: int) -> None: ...
     def release(self, url: str) -> None: ...
+    def take_turn(self, host: str, interval: float, now: float) -> float | None: ...
     def host_slot(self, host: str) -> float | None: ...
     def set_host_slot(self, host: str, at: float) -> None: ...
     def validators(self, url: str) -> Validators | None: ...
@@ -94,6 +108,8 @@ class SourceReport:
     not_modified: int = 0
     found: int = 0
     seen: int = 0
+    #: Claimed by another run that has not confirmed its send yet (or died before it could).
+    pending: int = 0
     filtered: int = 0
     disallowed: int = 0
     deferred: int = 0
@@ -110,6 +126,7 @@ class SourceReport:
             "found": self.found,
             "new": len(self.queued),
             "seen": self.seen,
+            "pending": self.pending,
             "filtered": self.filtered,
             "disallowed": self.disallowed,
             "deferred": self.deferred,
@@ -140,7 +157,7 @@ class DiscoverService:
         self._fetcher = fetcher
         self.clock = clock
         self.robots = RobotsCache()
-        self.pacer = Pacer(clock=clock, sleep=sleep)
+        self.pacer = Pacer(clock=clock, sleep=sleep, gate=store.take_turn)
         self._slots: dict[str, HostSlots] = {}
 
     # ---- the run ---------------------------------------------------------------------------------
@@ -188,8 +205,8 @@ class DiscoverService:
             raise
         if report.errors:
             report.status = "failed" if report.documents == len(report.errors) else "partial"
-        if not report.deferred:
-            # Remembered only when every candidate was looked at: otherwise a 304 next time would hide
+        if not report.deferred and not report.pending:
+            # Remembered only when every candidate was settled: otherwise a 304 next time would hide
             # the entries this run had to leave for later.
             expires = int(started) + limits.SEEN_TTL_SECONDS
             for url, validators in fresh:
@@ -205,10 +222,13 @@ class DiscoverService:
         errors = [{**e, "at": _iso(started)} for e in report.errors]
         kept = (errors + list(source.state.get("errors") or []))[: limits.MAX_ERRORS_KEPT]
         counts = {k: v for k, v in report.to_dict().items() if isinstance(v, int)}
+        next_due = int(started) + source.every_minutes * 60
+        if report.pending:  # look again once the other run's claims have lapsed, not a week later
+            next_due = min(next_due, int(started) + limits.PENDING_CLAIM_SECONDS)
         self.store.save_state(
             source.with_state(
                 last_run_at=_iso(started),
-                next_due_at=int(started) + source.every_minutes * 60,
+                next_due_at=next_due,
                 last_status=report.status,
                 last_counts=counts,
                 errors=kept,
@@ -353,10 +373,14 @@ class DiscoverService:
             if host in full_hosts:
                 report.deferred += 1
                 continue
-            if not self.store.claim(url, source_id=source.id, expires=expires):
+            now = self.clock()
+            claimed = self.store.claim(url, source_id=source.id, now=now)
+            if claimed == "seen":
                 report.seen += 1
                 continue
-            now = self.clock()
+            if claimed == "pending":
+                report.pending += 1
+                continue
             slots = self._host_slots(source, url, host, now)
             delay = slots.reserve(now)
             if delay is None:
@@ -370,8 +394,12 @@ class DiscoverService:
                 )
             )
         failed = self.queue.send(batch) if batch else []
-        for item in failed:
-            self.store.release(item.url)
+        lost = {f.url for f in failed}
+        for url in lost:
+            self.store.release(url)
+        sent = [q for q in batch if q.url not in lost]
+        if sent:  # only now do the claims become lasting seen-URL records
+            self.store.confirm([q.url for q in sent], source_id=source.id, expires=expires)
         if failed:
             report.errors.append(
                 {
@@ -380,8 +408,7 @@ class DiscoverService:
                     "message": f"{len(failed)} URLs could not be queued; retried next run",
                 }
             )
-        lost = {f.url for f in failed}
-        report.queued = [q for q in batch if q.url not in lost]
+        report.queued = sent
 
     def _host_slots(self, source: CrawlSource, url: str, host: str, now: float) -> HostSlots:
         slots = self._slots.get(host)
@@ -448,7 +475,8 @@ def parse_source_specs(text: str) -> list[dict[str, Any]]:
 
 
 def seed_sources(table: Any, text: str, *, check_address: Any) -> list[str]:
-    """Add the template's seed sources that are absent; a bad one is logged and skipped, never fatal."""
+    """Add the template's seed sources never seen before: not those present, nor those the owner
+    removed (their tombstones stay). A bad one is logged and skipped, never fatal."""
     from newsdigest.discovery.sources import SourceError, validate_source
 
     added: list[str] = []
@@ -463,13 +491,16 @@ def seed_sources(table: Any, text: str, *, check_address: Any) -> list[str]:
         except SourceError as exc:
             logger.error("seed source refused", extra={"reason": exc.reason, "error": str(exc)})
             continue
-        if table.add(source):
+        if table.add(source, revive=False):
             added.append(source.id)
     return added
 
 
-def public_address_check(settings: FetchSettings) -> Callable[[str], None] | None:
-    """The fetcher's own address policy for a source URL; None when private addresses are allowed."""
+def public_address_check(
+    settings: FetchSettings, *, resolver: Callable[[str, int], list[str]] | None = None
+) -> Callable[[str], None] | None:
+    """The fetcher's own address policy for a source URL; None when private addresses are allowed.
+    ``resolver`` replaces the system's DNS (tests)."""
     if settings.allow_private_addresses:
         return None
 
@@ -477,6 +508,6 @@ def public_address_check(settings: FetchSettings) -> Callable[[str], None] | Non
         from newsdigest.fetch.resolver import resolve_allowed
         from newsdigest.fetch.urls import parse_url
 
-        resolve_allowed(parse_url(url), allow_private=False, resolver=None)
+        resolve_allowed(parse_url(url), allow_private=False, resolver=resolver)
 
     return check

@@ -90,8 +90,10 @@ class IngestService:
         self._unfinished: dict[tuple[str, str], Source] = {}
         from newsdigest.discovery.pacing import Pacer
 
-        #: This container's last request to each host, for discovered URLs' per-host pace.
-        self._pacer = Pacer()
+        #: Discovered URLs' per-host pace: this container's last request to each host and, through the
+        #: crawl-state table, the host's turn shared with Discover and every other container.
+        self._pacer = Pacer(gate=self._take_turn if settings.crawl_table else None)
+        self._crawl_state: Any = None
 
     def ingest_object(self, bucket: str, key: str) -> Outcome:
         if bucket == self.settings.articles_bucket and key.startswith(self.settings.articles_prefix):
@@ -152,15 +154,24 @@ class IngestService:
     def ingest_discovered(
         self, url: str, *, not_before: float, interval: float, seconds: float, last_attempt: bool
     ) -> Outcome:
-        """A URL Discover queued: fetched no sooner than its host's slot and ``interval`` after this
-        container's previous request to the host; transient failures and bugs go back to the queue
-        (recorded only on the last attempt), permanent ones are recorded at once."""
+        """A URL Discover queued: fetched no sooner than its host's slot, ``interval`` after this
+        container's previous request to the host, and once it holds the host's turn (``interval``
+        after anyone's last request); transient failures and bugs go back to the queue (recorded only
+        on the last attempt), permanent ones are recorded at once."""
         from urllib.parse import urlsplit
 
         host = urlsplit(url).netloc.lower()
         if not self._pacer.wait(host, interval, not_before=not_before, budget=seconds - MIN_FETCH_SECONDS):
             raise TransientError(f"{host}'s next request slot is past this invocation", reason="paced")
         return self.ingest_url(url, seconds=seconds, retry_transient=not last_attempt)
+
+    def _take_turn(self, host: str, interval: float, now: float) -> float | None:
+        if self._crawl_state is None:  # on the first discovered URL: uploads and API calls never pay
+            from newsdigest.aws.discovery import CrawlStateTable
+
+            self._crawl_state = CrawlStateTable(self.settings.crawl_table)
+        turn: float | None = self._crawl_state.take_turn(host, interval, now)
+        return turn
 
     def ingest_url(
         self,
