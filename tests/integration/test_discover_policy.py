@@ -9,6 +9,7 @@ from functools import partial
 from newsdigest.discovery.sources import validate_source
 from newsdigest.fetch import fetch_url
 from newsdigest.fetch.policy import FetchSettings
+from newsdigest.fetch.robots import RobotsCache
 from newsdigest.pipeline.discover import DiscoverService
 
 from tests.unit.memory_store import MemoryQueue, MemoryStore
@@ -47,3 +48,26 @@ def test_a_sitemap_pointing_at_a_private_address_is_a_recorded_failure_and_never
     assert sorted(q.url for q in queue.sent) == sorted(site.article_urls()[-2:])
     assert store.sources[source.id].state["errors"][0]["reason"] == "address_not_allowed"
     assert all(host == "news.example" for host, _ in dialled)
+
+
+def test_the_pace_hook_runs_before_every_request_and_what_it_raises_ends_the_fetch() -> None:
+    import pytest
+
+    site = NewsSite(articles=2, crawl_delay=0)
+    settings = FetchSettings(allow_private_addresses=True)
+    first, second = site.slugs()
+    with serve(site):
+        origins: list[str] = []
+        fetch_url(site.base + first, settings, robots_cache=RobotsCache(), pace=origins.append)
+        assert origins == [site.base, site.base]  # robots.txt, then the page
+        assert site.paths_hit() == ["/robots.txt", first]
+
+        class Busy(Exception):
+            pass
+
+        def refuse(origin: str) -> None:
+            raise Busy(origin)
+
+        with pytest.raises(Busy):  # not retried, not turned into robots_unavailable
+            fetch_url(site.base + second, settings, robots_cache=RobotsCache(), pace=refuse)
+        assert site.paths_hit() == ["/robots.txt", first]  # nothing more was sent

@@ -155,6 +155,7 @@ def fetch_url(
     connect_override: ConnectOverride | None = None,
     accept: tuple[str, frozenset[str]] | None = None,
     validators: Validators | None = None,
+    pace: Callable[[str], None] | None = None,
 ) -> FetchResult:
     """Fetch one HTML page under the safety policy in ``settings``.
 
@@ -164,6 +165,8 @@ def fetch_url(
     dial the mapped loopback ``(ip, port)`` instead; it can only point at loopback.
     ``accept`` is ``(Accept header, accepted MIME types)`` for documents other than HTML pages (feeds,
     sitemaps); ``validators`` make the request conditional, and a 304 answer is then a result.
+    ``pace(origin)`` is called before each request is sent (robots.txt, retries and redirect hops
+    included), so a per-host pace covers every request; whatever it raises ends the fetch unretried.
     """
     fetcher = _Fetcher(
         settings,
@@ -173,6 +176,7 @@ def fetch_url(
         connect_override=connect_override,
         accept=accept,
         validators=validators,
+        pace=pace,
     )
     return fetcher.fetch(url)
 
@@ -188,8 +192,10 @@ class _Fetcher:
         connect_override: ConnectOverride | None,
         accept: tuple[str, frozenset[str]] | None = None,
         validators: Validators | None = None,
+        pace: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
+        self.pace = pace
         self.accept_header, self.accepted_types = accept or (_PAGE_ACCEPT, ACCEPTED_TYPES)
         self.html_only = accept is None
         self.validators = validators
@@ -233,6 +239,8 @@ class _Fetcher:
         attempt = 0
         while True:
             retry_after: float | None = None
+            if self.pace is not None:
+                self.pace(current.origin)
             try:
                 return self._attempt(current, robots=False)
             except _RetryableStatus as exc:
@@ -358,19 +366,21 @@ class _Fetcher:
     def _load_robots(self, current: ParsedURL) -> Rules | None:
         """Rules for ``current``'s origin; ``None`` (allow, not cached) when policy blocked the file."""
         target = parse_url(current.origin + "/robots.txt")
-        try:
-            for _ in range(ROBOTS_MAX_REDIRECTS + 1):
+        for _ in range(ROBOTS_MAX_REDIRECTS + 1):
+            if self.pace is not None:  # outside the handlers below: what it raises ends the fetch as is
+                self.pace(target.origin)
+            try:
                 outcome = self._attempt(target, robots=True)
                 if isinstance(outcome, _Final):
                     return rules_from_response(outcome.status, outcome.body)
                 target = _redirect_target(target, outcome.location)
-        except (_RetryableStatus, TransientError) as exc:
-            # RFC 9309: an unreachable robots.txt means "assume disallowed for now"; SQS retries.
-            raise TransientError(
-                f"robots.txt of {current.origin} unavailable: {exc}", reason="robots_unavailable"
-            ) from exc
-        except FetchError:
-            # The file itself was refused (its host or a redirect was outside policy, bad URL...):
-            # no robots rules we may read. The page request is checked on its own merits.
-            return None
+            except (_RetryableStatus, TransientError) as exc:
+                # RFC 9309: an unreachable robots.txt means "assume disallowed for now"; SQS retries.
+                raise TransientError(
+                    f"robots.txt of {current.origin} unavailable: {exc}", reason="robots_unavailable"
+                ) from exc
+            except FetchError:
+                # The file itself was refused (its host or a redirect was outside policy, bad URL...):
+                # no robots rules we may read. The page request is checked on its own merits.
+                return None
         return rules_from_response(None, b"")

@@ -319,13 +319,17 @@ class DiscoverService:
         from newsdigest.fetch import fetch_url
 
         fetcher = self._fetcher or fetch_url
-        host = urlsplit(url).netloc.lower()
-        slots = self._slots.get(host)
-        not_before = slots.next_at if slots is not None else (self.store.host_slot(host) or 0.0)
-        if not self.pacer.wait(
-            host, self._interval(source, url), not_before=not_before, budget=MAX_DOCUMENT_WAIT_SECONDS
-        ):
-            raise _HostBusy(host)
+
+        def pace(origin: str) -> None:
+            """Before each request of the fetch (robots.txt too): the host's booked slot, the interval
+            (Crawl-delay once robots.txt is read) and the host's shared turn."""
+            host = urlsplit(origin).netloc.lower()
+            slots = self._slots.get(host)
+            not_before = slots.next_at if slots is not None else (self.store.host_slot(host) or 0.0)
+            interval = self._interval(source, origin)
+            if not self.pacer.wait(host, interval, not_before=not_before, budget=MAX_DOCUMENT_WAIT_SECONDS):
+                raise _HostBusy(host)
+
         validators = self.store.validators(url) if conditional else None
         return fetcher(
             url,
@@ -333,6 +337,7 @@ class DiscoverService:
             robots_cache=self.robots,
             accept=(ACCEPT_HEADER, ACCEPTED_TYPES),
             validators=validators or Validators(),
+            pace=pace,
         )
 
     def _interval(self, source: CrawlSource, url: str) -> float:

@@ -160,10 +160,19 @@ class IngestService:
         on the last attempt), permanent ones are recorded at once."""
         from urllib.parse import urlsplit
 
-        host = urlsplit(url).netloc.lower()
-        if not self._pacer.wait(host, interval, not_before=not_before, budget=seconds - MIN_FETCH_SECONDS):
-            raise TransientError(f"{host}'s next request slot is past this invocation", reason="paced")
-        return self.ingest_url(url, seconds=seconds, retry_transient=not last_attempt)
+        deadline = time.monotonic() + seconds - MIN_FETCH_SECONDS
+        requests = 0
+
+        def pace(origin: str) -> None:
+            """Before each request of the fetch (robots.txt too): the message's slot holds for the first."""
+            nonlocal requests
+            host = urlsplit(origin).netloc.lower()
+            slot = not_before if requests == 0 else 0.0
+            requests += 1
+            if not self._pacer.wait(host, interval, not_before=slot, budget=deadline - time.monotonic()):
+                raise TransientError(f"{host}'s next request slot is past this invocation", reason="paced")
+
+        return self.ingest_url(url, seconds=seconds, retry_transient=not last_attempt, pace=pace)
 
     def _take_turn(self, host: str, interval: float, now: float) -> float | None:
         if self._crawl_state is None:  # on the first discovered URL: uploads and API calls never pay
@@ -180,6 +189,7 @@ class IngestService:
         seconds: float | None = None,
         retry_transient: bool = False,
         summary_options: dict[str, Any] | None = None,
+        pace: Callable[[str], None] | None = None,
     ) -> Outcome:
         from newsdigest.fetch import fetch_url
 
@@ -193,7 +203,8 @@ class IngestService:
                 Source.from_url(url)
             except ValueError as exc:
                 raise InputError(f"not a usable URL: {exc}", reason="bad_url") from exc
-            result = fetcher(url, fetch_settings)
+            # The hook only when pacing (discovered URLs): direct requests keep the plain call.
+            result = fetcher(url, fetch_settings, pace=pace) if pace else fetcher(url, fetch_settings)
             return self._store(attempt, result.body, http_charset=result.charset)
         except (Exception, BudgetExceeded) as exc:
             verdict = classify(exc)
