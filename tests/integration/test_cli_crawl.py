@@ -27,7 +27,10 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
     saved = dict(os.environ)
 
     def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # usage errors end through argparse, as on the command line
+            code = int(exc.code or 0)
         captured = capsys.readouterr()
         return code, captured.out, captured.err
 
@@ -92,3 +95,32 @@ def test_sources_are_managed_and_bad_ones_refused_with_a_reason(moto_endpoint: s
     assert _lines(cli("sources", "list", *target)[1]) == []
     code, _, err = cli("sources", "remove", source["source_id"], *target)
     assert code == 1 and "no source" in err
+
+
+def test_sources_kept_in_the_embedded_stacks_data_dir_between_commands(tmp_path: Any, cli: Any) -> None:
+    where = ("--data-dir", str(tmp_path))
+    code, out, err = cli("sources", "add", "https://93.184.215.14/news/feed.xml", "--every", "1h", *where)
+    assert code == 0, err
+    (added,) = _lines(out)
+    (listed,) = _lines(cli("sources", "list", *where)[1])  # another command, another moto server
+    assert listed["source_id"] == added["source_id"] and listed["every_minutes"] == 60
+    assert cli("sources", "remove", added["source_id"], *where)[0] == 0
+    assert _lines(cli("sources", "list", *where)[1]) == []
+    code, _, err = cli("sources", "add", *where)
+    assert code == 2 and "needs URLs or --file" in err
+
+
+def test_an_embedded_crawl_cut_short_forgets_what_it_queued_so_the_next_crawl_stores_it(
+    tmp_path: Any, cli: Any
+) -> None:
+    # The embedded stack's queue ends with its command: URLs queued but not ingested by --timeout must
+    # not stay "seen" in the data directory, or no later crawl would ever queue them again.
+    site = NewsSite(articles=2, crawl_delay=0)
+    with serve(site):
+        args = (site.base + "/feed.rss", "--data-dir", str(tmp_path), "--allow-private-addresses")
+        args += ("--requests-per-minute", "600")
+        code, out, err = cli("crawl", *args, "--timeout", "0")
+        assert code == 3 and out == "" and "without a result" in err
+        code, out, err = cli("crawl", *args)
+        assert code == 0, err[-3000:]
+        assert len(_lines(out)) == 2

@@ -39,7 +39,10 @@ def _settled(runtime: LocalRuntime, ids: set[str]) -> bool:
 
 def test_a_site_is_ingested_exactly_once_and_a_second_run_ingests_nothing(runtime) -> None:
     # No Crawl-delay and a fast rate: what this proves does not need the pace (the next test does).
-    site = NewsSite(articles=5, crawl_delay=0)
+    # Three articles: each listed by two to four of the five documents, under different spellings.
+    # (More would also fill one Summarise batch, which the local runtime gives 1 s: under a heavy load
+    # its last records end as 'budget' failures, which is not what this test is about.)
+    site = NewsSite(articles=3, crawl_delay=0)
     with serve(site):
         source_id = _add(runtime, site.base + "/", requests_per_minute=600)
         first = runtime.invoke("DiscoverFunction", {"sources": [source_id]})

@@ -228,6 +228,26 @@ class CrawlStateTable:
             return None
         return Validators(etag=item.get("etag") or None, last_modified=item.get("last_modified") or None)
 
+    def forget_validators(self) -> int:
+        """Drop every document's ETag and Last-Modified, so each is read in full next time (the local
+        stack's way back after its queue was lost; a scan, never used by the deployed functions)."""
+        from boto3.dynamodb.conditions import Attr
+
+        kwargs: dict[str, Any] = {
+            "FilterExpression": Attr("key").begins_with("doc#"),
+            "ProjectionExpression": "#k",
+        }
+        kwargs["ExpressionAttributeNames"] = {"#k": "key"}
+        dropped = 0
+        while True:
+            page = self.table.scan(**kwargs)
+            for item in page.get("Items", []):
+                self.table.delete_item(Key={"key": item["key"]})
+                dropped += 1
+            if "LastEvaluatedKey" not in page:
+                return dropped
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
     def set_validators(self, url: str, validators: Validators, *, expires: int) -> None:
         fields = {
             "etag": validators.etag,

@@ -9,75 +9,79 @@ import sys
 import time
 from typing import Any, TextIO
 
-from newsdigest.cli.discovery_target import add_target_arguments, open_target
+from newsdigest.cli import exits
+from newsdigest.cli.progress import MODES
 from newsdigest.cli.sources import add_source_flags, add_sources, source_specs
+from newsdigest.cli.target import add_target_arguments
 
 DEFAULT_TIMEOUT = 300.0
+#: How often a deployed stack's items are looked up while waiting.
+POLL_SECONDS = 2.0
 
 
-def _discover(target: Any, request: dict[str, Any]) -> dict[str, Any]:
-    if target.runtime is not None:
-        logical = next(
-            k for k, v in target.runtime.resources.functions.items() if v.name == target.discover_function
-        )
-        return dict(target.runtime.invoke(logical, request))
-    import boto3
-
-    reply = boto3.client("lambda").invoke(
-        FunctionName=target.discover_function, Payload=json.dumps(request).encode()
-    )
+def _discover(target: Any, runtime: Any, request: dict[str, Any]) -> dict[str, Any]:
+    name = target.output("DiscoverFunctionName")
+    if runtime is not None:
+        logical = next(k for k, v in runtime.resources.functions.items() if v.name == name)
+        return dict(runtime.invoke(logical, request))
+    reply = target.client("lambda").invoke(FunctionName=name, Payload=json.dumps(request).encode())
     return dict(json.loads(reply["Payload"].read() or b"{}"))
 
 
-def _wait(target: Any, article_ids: set[str], timeout: float) -> dict[str, dict[str, Any]]:
-    from newsdigest.aws.storage import Storage
+def _wait(
+    target: Any, runtime: Any, article_ids: set[str], args: argparse.Namespace
+) -> dict[str, dict[str, Any]]:
+    """The final items of ``article_ids`` that arrive within the timeout, with progress on stderr."""
+    from newsdigest.cli.progress import Progress
 
-    storage = Storage()
     final: dict[str, dict[str, Any]] = {}
 
     def settled() -> bool:
         for article_id in article_ids - set(final):
-            item = storage.get_item(target.summaries_table, article_id)
+            item = target.storage.get_item(target.table, article_id)
             if item and item.get("status") in {"ok", "failed"}:
                 final[article_id] = item
-            else:
-                return False
-        return True
+        shown.set(len(final))
+        return len(final) == len(article_ids)
 
-    if target.runtime is not None:
-        target.runtime.pump_until(settled, timeout=timeout)
-    else:
-        deadline = time.monotonic() + timeout
-        while not settled() and time.monotonic() < deadline:
-            time.sleep(2)
+    with Progress(len(article_ids), "crawl", unit="articles", mode=args.progress) as shown:
+        if runtime is not None:
+            runtime.pump_until(settled, timeout=args.timeout)
+        else:
+            deadline = time.monotonic() + args.timeout
+            while not settled() and time.monotonic() < deadline:
+                time.sleep(POLL_SECONDS)
     return final
 
 
 def cmd_crawl(args: argparse.Namespace, out: TextIO) -> int:
-    from newsdigest.aws.discovery import SourceTable
+    from newsdigest.aws.discovery import CrawlStateTable, SourceTable
     from newsdigest.cli.common import print_json
+    from newsdigest.cli.run import local_runtime
+    from newsdigest.cli.target import open_target
 
-    extra_env = {
-        "FETCH_ALLOW_PRIVATE_ADDRESSES": "true" if args.allow_private_addresses else "false",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_LOG_LEVEL": args.log_level,
-        "POWERTOOLS_METRICS_DISABLED": "false" if args.log_level in {"DEBUG", "INFO"} else "true",
-    }
-    with open_target(args, extra_env=extra_env) as target:
+    with open_target(args) as target:
+        runtime = None
+        if target.resources is not None:
+            allow = args.allow_private_addresses
+            runtime = local_runtime(target.resources, allow_private_addresses=allow, log_level=args.log_level)
+            target.changed = True
         sources, errors = add_sources(
-            SourceTable(target.sources_table), source_specs(args), allow_private=args.allow_private_addresses
+            SourceTable(target.output("SourcesTableName")),
+            source_specs(args),
+            allow_private=args.allow_private_addresses,
         )
         for error in errors:
             print(f"newsdigest: refused {error}", file=sys.stderr)
         if not sources:
-            return 1
+            return exits.INPUT_FAILED
         request: dict[str, Any] = {"sources": [s.id for s in sources]}
         if args.limit:
             request["limit"] = args.limit
-        queued: dict[str, str] = {}
-        failures = stored = 0
+        failures = late = stored = 0
         for round_number in range(1, args.rounds + 1):
-            reply = _discover(target, request)
+            queued: dict[str, str] = {}
+            reply = _discover(target, runtime, request)
             for report in reply.get("sources", []):
                 for error in report.get("errors", []):
                     failures += 1
@@ -93,26 +97,35 @@ def cmd_crawl(args: argparse.Namespace, out: TextIO) -> int:
                     f"{report['seen']} seen before, {report['found']} listed",
                     file=sys.stderr,
                 )
-            items = _wait(target, set(queued), args.timeout)
-            for article_id in list(queued):
+            items = _wait(target, runtime, set(queued), args) if queued else {}
+            for article_id in queued:
                 if article_id in items:
                     stored += 1
                     print_json(items[article_id], out)
                     if items[article_id].get("status") != "ok":
                         failures += 1
-            missing = set(queued) - set(items)
+            missing = [url for article_id, url in queued.items() if article_id not in items]
             if missing:
-                failures += len(missing)
+                late += len(missing)
                 print(
                     f"newsdigest: {len(missing)} articles without a result within {args.timeout:.0f}s",
                     file=sys.stderr,
                 )
-            queued.clear()
-        if not stored:
+                if target.kind == "embedded":
+                    # The embedded stack's queue ends with this command: forget these URLs were seen
+                    # and the documents' validators (a 304 would hide them), so that the next crawl
+                    # queues them again instead of never.
+                    state = CrawlStateTable(target.output("CrawlStateTableName"))
+                    for url in missing:
+                        state.release(url)
+                    state.forget_validators()
+        if not stored and not late:
             print(
                 "newsdigest: nothing new: every article these sources list was seen before", file=sys.stderr
             )
-    return 1 if failures else 0
+    if late:
+        return exits.INFRASTRUCTURE
+    return exits.INPUT_FAILED if failures or errors else exits.OK
 
 
 def register(sub: Any) -> None:
@@ -124,6 +137,12 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait per round")
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument(
+        "--progress",
+        choices=MODES,
+        help="progress on stderr: a bar, plain periodic lines, or none "
+        "(default: a bar on a terminal, lines otherwise; NEWSDIGEST_PROGRESS sets it too)",
+    )
     add_source_flags(parser)
     add_target_arguments(parser)
     parser.set_defaults(func=cmd_crawl, file=None)

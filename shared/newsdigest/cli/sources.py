@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from newsdigest.cli import exits
 from newsdigest.cli.common import print_json
-from newsdigest.cli.discovery_target import add_target_arguments, open_target
+from newsdigest.cli.target import add_target_arguments, open_target
 
 
 def source_specs(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -61,29 +62,24 @@ def _view(source: Any) -> dict[str, Any]:
 def cmd_sources(args: argparse.Namespace, out: TextIO) -> int:
     from newsdigest.aws.discovery import SourceTable
 
-    if not args.stack and not args.endpoint_url:
-        print(
-            "newsdigest: note: no --endpoint-url or --stack: the embedded stack lasts only this command",
-            file=sys.stderr,
-        )
+    if args.action == "add" and not args.urls and not args.file:
+        raise exits.UsageError("sources add needs URLs or --file")
     with open_target(args) as target:
-        table = SourceTable(target.sources_table)
+        table = SourceTable(target.output("SourcesTableName"))
+        if args.action == "list":
+            for source in table.list_sources():
+                print_json(_view(source), out)
+            return exits.OK
+        target.changed = True  # the embedded stack keeps what this command changed
         if args.action == "add":
-            specs = source_specs(args)
-            if not specs:
-                print("newsdigest: sources add needs URLs or --file", file=sys.stderr)
-                return 2
-            sources, errors = add_sources(table, specs, allow_private=args.allow_private_addresses)
+            allow = args.allow_private_addresses
+            sources, errors = add_sources(table, source_specs(args), allow_private=allow)
             for source in sources:
                 print_json(_view(source), out)
             for error in errors:
                 print(f"newsdigest: refused {error}", file=sys.stderr)
-            return 1 if errors else 0
-        if args.action == "list":
-            for source in table.list_sources():
-                print_json(_view(source), out)
-            return 0
-        status = 0
+            return exits.INPUT_FAILED if errors else exits.OK
+        status = exits.OK
         for ref in args.urls:
             source_id = _resolve(table, ref)
             done = (
@@ -93,7 +89,7 @@ def cmd_sources(args: argparse.Namespace, out: TextIO) -> int:
             )
             if not done:
                 print(f"newsdigest: no source {ref}", file=sys.stderr)
-                status = 1
+                status = exits.INPUT_FAILED
             else:
                 print_json({"source_id": source_id, "action": args.action}, out)
         return status
