@@ -48,6 +48,9 @@ class Article:
     # emphasis) as clean HTML and as Markdown.
     html: str = ""
     markdown: str = ""
+    # Which path produced ``text``: "cascade" (the rule passes), "baseline", "jsonld", "microdata",
+    # "readability" or "paragraph-run" (the second opinions), "none" when no text was found.
+    extraction: str = "none"
 
     @property
     def word_count(self) -> int:

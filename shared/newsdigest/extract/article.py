@@ -180,6 +180,7 @@ def _extract(
         html=html,
         markdown=markdown,
         notes=notes,
+        extraction=found.path if text else "none",
     )
 
 

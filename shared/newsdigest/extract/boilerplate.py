@@ -90,13 +90,20 @@ def is_hidden(el: etree._Element) -> bool:
 
 @lru_cache(maxsize=4096)
 def always_furniture(value: str) -> bool:
-    """Class words that mark furniture however big the box is."""
+    """Class words that mark furniture however big the box is, even when it holds most of the page's
+    running text (reader comments can outweigh the article)."""
     low = value.lower()
-    if any(word in low for word in V.ALWAYS_FURNITURE) or _reader_comments(low):
-        return True
+    return any(word in low for word in V.ALWAYS_FURNITURE) or _reader_comments(low)
+
+
+@lru_cache(maxsize=4096)
+def layer_or_bio(value: str) -> bool:
+    """Class words of layers opened over the page and boxes about the writer: furniture at any size,
+    unless the box holds most of the page's running text (the body's own wrapper named
+    ``article-overlay-handle``)."""
     if any(tok in V.OVERLAY_TOKENS for tok in tokens(value)):
         return True
-    return bool(V.AUTHOR_BOX.search(low))
+    return bool(V.AUTHOR_BOX.search(value.lower()))
 
 
 @lru_cache(maxsize=4096)

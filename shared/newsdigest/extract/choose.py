@@ -31,18 +31,28 @@ _LEAD_TAGS = frozenset(["p", "h2", "h3", "div", "span", "section", "header"])
 
 def choose_blocks(root: etree._Element, stats: StatsMap, title: str | None = None) -> list[etree._Element]:
     """The main container plus siblings that continue the same text, in document order."""
+    return choose(root, stats, title)[0]
+
+
+def choose(
+    root: etree._Element, stats: StatsMap, title: str | None = None
+) -> tuple[list[etree._Element], set[etree._Element]]:
+    """:func:`choose_blocks`, and the best-scoring element with its ancestors: the writer must not
+    skip those as link boxes (widening may have climbed past a sidebar beside them)."""
     best = score_candidates(root, stats)
     if best is None:
         # No paragraph anywhere: text typed straight into <body> (or plain text) is all there is.
         st = stats.get(root)
-        return [root] if st is not None and st.own >= T.MIN_UNIT and link_density(st) < 0.5 else []
+        ok = st is not None and st.own >= T.MIN_UNIT and link_density(st) < 0.5
+        return ([root] if ok else []), set()
+    core = {best, *best.iterancestors()}
     trailing: list[etree._Element] = _closing_boxes(best, stats)
     best = _widen(best, stats, trailing)
     for box in trailing:
         cut(box, stats)
     parent = best.getparent()
     if parent is None:
-        return [best]
+        return [best], core
     threshold = max(T.SIBLING_MIN_SCORE, stats[best].score * T.SIBLING_SCORE_SHARE)
     chosen = []
     for sibling in parent:
@@ -53,7 +63,7 @@ def choose_blocks(root: etree._Element, stats: StatsMap, title: str | None = Non
     story = _headlined_story(chosen, stats, title)
     if story is not None:
         chosen = [story]
-    return _lead_blocks(root, chosen, stats) + chosen
+    return _lead_blocks(root, chosen, stats) + chosen, core
 
 
 def _is_article_like(el: etree._Element, stats: StatsMap, threshold: float) -> bool:

@@ -8,6 +8,7 @@ the page (the baseline) or the publisher's own JSON-LD ``articleBody`` stands in
 
 from __future__ import annotations
 
+import copy
 import html as html_lib
 import re
 from collections.abc import Callable
@@ -15,8 +16,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from newsdigest.extract import opinions
 from newsdigest.extract import thresholds as T
-from newsdigest.extract.choose import choose_blocks
+from newsdigest.extract.choose import choose, choose_blocks
 from newsdigest.extract.emphasis import unwrap_strong
 from newsdigest.extract.measure import HEADINGS, StatsMap, link_density, measure
 from newsdigest.extract.prune import prune
@@ -74,24 +76,35 @@ def main_text(
     *,
     mark: Callable[[list[etree._Element]], list[etree._Element]] | None = None,
 ) -> MainText:
-    """Run the passes over ``body`` (pruned in place) and fall back when they find too little.
+    """Run the passes over ``body`` (pruned in place), fall back when they find too little, and check
+    a doubtful result against the second opinions (:mod:`.opinions`).
 
     ``mark`` sees the chosen blocks before they are written and returns the blocks to write (the
     structured output puts picture placeholders among them, :mod:`.pictures`)."""
     stats = measure(body)
+    ld_blocks = _jsonld_blocks(jsonld_body) if jsonld_body else []
+    page_para = stats[body].para if body in stats else 0
+    # The opinions read the page as it was before the prune pass; most pages never need them, so
+    # they read a copy, and only when the cascade's result is in doubt.
+    intact = copy.deepcopy(body)
     prune(body, stats)
-    chosen = choose_blocks(body, stats, title)
+    chosen, core = choose(body, stats, title)
     if mark is not None:
         chosen = mark(chosen)
-    found = MainText(write_blocks(chosen, stats, title, url), "cascade", chosen)
+    written = write(chosen, stats, title, url, keep=core)
+    found = MainText(blocks_of(trim(written.paras), written.placeholders), "cascade", chosen)
     if _chars(found.blocks) < T.MIN_ARTICLE_CHARS:
         fallback = baseline_blocks(body, stats)
         if _chars(fallback) > T.BASELINE_FACTOR * _chars(found.blocks):
             found = MainText(fallback, "baseline")
-    ld_blocks = _jsonld_blocks(jsonld_body) if jsonld_body else []
     if ld_blocks and _prefer_jsonld(found.paragraphs, [b.text for b in ld_blocks]):
         found = MainText(ld_blocks, "jsonld")
-    return found
+    if found.path == "cascade" and opinions.sound(_chars(found.blocks), page_para):
+        return found
+    views = opinions.gather(intact, measure(intact), title, url, ld_blocks)
+    mine = opinions.Opinion(found.path, found.blocks)
+    verdict = opinions.arbitrate(mine, views)
+    return found if verdict is mine else MainText(verdict.blocks, verdict.path)
 
 
 def _chars(blocks: list[Block]) -> int:  # placeholders have no text

@@ -6,6 +6,7 @@ alone, and the ancestors of the article's strongest markers are protected outrig
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from lxml import etree
@@ -17,9 +18,12 @@ from newsdigest.extract.boilerplate import (
     class_id,
     is_hidden,
     is_marked_boilerplate,
+    layer_or_bio,
     other_stories,
 )
 from newsdigest.extract.measure import StatsMap, cut, drop
+
+_TEASER_BOXES = frozenset(["ul", "ol", "div", "section"])
 
 
 def strip_furniture_tags(
@@ -30,9 +34,70 @@ def strip_furniture_tags(
     ``before_strip`` sees the tree once figures that hold text have become boxes, before the pictures
     go (the structured output sets them aside there, :mod:`.pictures`)."""
     _unwrap_text_figures(root)
+    _mark_picture_captions(root)
     if before_strip is not None:
         before_strip(root)
     etree.strip_elements(root, *V.DROP_TAGS, with_tail=False)
+
+
+_PICTURE_BOXES = frozenset(["div", "span", "section", "a", "p"])
+# Elements below a box named by a class, an id or a custom tag (one C-level query, not a walk).
+_NAMED = etree.XPath(".//*[@class or @id or contains(name(), '-')]")
+_AGENCY_LINE = re.compile(r"^[A-Z]{2,}[A-Z .&'-]{0,30}(?:/.{1,40})?$")
+
+
+def _mark_picture_captions(root: etree._Element) -> None:
+    """Make the caption boxes of pictures figures, in or out of ``<figure>``: a small box that holds a
+    picture and a short text ending on a credit (``div.image`` with an agency caption and a
+    "REUTERS/Name" line). Position alone is not enough (a lead may sit beside a picture), the credit
+    line makes it a caption."""
+    read: dict[etree._Element, str | None] = {}  # a gallery's pictures share their boxes
+
+    def text_of(box: etree._Element) -> str | None:
+        if box not in read:
+            read[box] = _text_upto(box, T.CAPTION_MAX)
+        return read[box]
+
+    for img in list(root.iter("img", "picture")):
+        box = img.getparent()
+        for _ in range(T.PICTURE_BOX_LEVELS):
+            if box is None or box.tag not in _PICTURE_BOXES or text_of(box) != "":
+                break
+            box = box.getparent()
+        if box is None or box.tag not in _PICTURE_BOXES or box.getparent() is None:
+            continue
+        text = text_of(box)
+        if not text:
+            continue  # no text, or more than a caption: the picture stands in running text
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        last = lines[-1]
+        credit = (
+            V.CREDIT_END.search(last)
+            or last.startswith(V.COPYRIGHT_START)
+            or _AGENCY_LINE.match(last)
+            or any(V.CAPTION_WORDS.search(class_id(el)) for el in _NAMED(box))
+        )
+        if credit:
+            # A picture with its caption is a figure: the strip drops it from the text like any
+            # other, and the structured output sets it aside and puts it back as one.
+            box.tag = "figure"
+
+
+def _text_upto(box: etree._Element, limit: int) -> str | None:
+    """The text of ``box`` (its pieces joined by newlines, "" when there is none) when it holds at
+    most ``limit`` characters, else None; reads no further than that, so a picture in a long
+    article costs little."""
+    parts: list[str] = []
+    size = 0
+    for piece in box.itertext():
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        size += len(stripped) if "\n" not in stripped else sum(len(x.strip()) for x in stripped.split("\n"))
+        if size > limit:
+            return None
+        parts.append(stripped)
+    return "\n".join(parts)
 
 
 def _unwrap_text_figures(root: etree._Element) -> None:
@@ -78,6 +143,8 @@ def protected_elements(root: etree._Element, stats: StatsMap) -> set[etree._Elem
             markers.append(el)
     keep: set[etree._Element] = set()
     for marker in markers:
+        if any(is_hidden(node) for node in (marker, *marker.iterancestors())):
+            continue  # a hidden copy (a display:none articleBody, a login template's <h1>)
         node: etree._Element | None = marker
         while node is not None and node not in keep:
             keep.add(node)
@@ -85,7 +152,9 @@ def protected_elements(root: etree._Element, stats: StatsMap) -> set[etree._Elem
     return keep
 
 
-def _doomed(el: etree._Element, text: int, links: int, para: int, page_text: int) -> bool:
+def _doomed(
+    el: etree._Element, text: int, links: int, para: int, page_text: int, *, page_para: int = 0
+) -> bool:
     role = (el.get("role") or "").lower()
     if role in V.PANEL_ROLES and text >= T.PANEL_MIN_TEXT and para >= T.PANEL_PARA_SHARE * text:
         # Accordions are marked up as tab lists (Bootstrap's panel groups): a real tab strip holds
@@ -109,6 +178,10 @@ def _doomed(el: etree._Element, text: int, links: int, para: int, page_text: int
         # headings is a teaser card.
         return False
     if always_furniture(value):
+        return True  # reader comments and consent notices, which can outweigh the article
+    if page_para and para >= T.RUNNING_TEXT_SHARE * page_para:
+        return False  # a class word on the wrapper of most of the page's running text is not furniture
+    if layer_or_bio(value):
         return True
     if el.tag == "blockquote":
         return False  # a quotation (embedded posts are quoted as blockquotes too) is article text
@@ -124,6 +197,37 @@ def _doomed(el: etree._Element, text: int, links: int, para: int, page_text: int
     return link_heavy or text < max(T.MARKED_MAX_TEXT, T.MARKED_PAGE_SHARE * page_text)
 
 
+def _teaser_unit(el: etree._Element, stats: StatsMap) -> bool:
+    """A teaser: a short box wrapping a linked headline (a heading holding a link, or a link holding a
+    heading) and at most a summary."""
+    st = stats.get(el)
+    if st is None or not st.text or st.text > T.TEASER_UNIT_MAX or not st.links:
+        return False
+    for heading in el.iter("h2", "h3", "h4", "h5", "h6"):
+        if heading.find(".//a") is not None:
+            return True
+        node = heading.getparent()
+        while node is not None and node is not el:  # a link holding the heading, inside the unit
+            if node.tag == "a":
+                return True
+            node = node.getparent()
+    return False
+
+
+def _teaser_list(el: etree._Element, stats: StatsMap, page_text: int) -> bool:
+    """A list of other stories by its shape: many teaser units, which make up most of the box (their
+    summaries may be punctuated sentences and their link share modest)."""
+    if el.tag not in _TEASER_BOXES or len(el) < T.TEASER_LIST_MIN_UNITS:
+        return False
+    st = stats.get(el)
+    if st is None or not st.text:
+        return False
+    units = [child for child in el if isinstance(child.tag, str) and _teaser_unit(child, stats)]
+    if len(units) < T.TEASER_LIST_MIN_UNITS:
+        return False
+    return sum(stats[u].text for u in units) >= T.TEASER_LIST_SHARE * st.text
+
+
 def prune(root: etree._Element, stats: StatsMap) -> list[etree._Element]:
     """Remove hidden, role- and class-marked furniture in place; returns the removed elements.
 
@@ -132,6 +236,7 @@ def prune(root: etree._Element, stats: StatsMap) -> list[etree._Element]:
     """
     keep = protected_elements(root, stats)
     page_text = stats[root].text if root in stats else 0
+    page_para = stats[root].para if root in stats else 0
     removed: list[etree._Element] = []
     stack = [child for child in reversed(root) if isinstance(child.tag, str)]
     while stack:
@@ -139,7 +244,9 @@ def prune(root: etree._Element, stats: StatsMap) -> list[etree._Element]:
         if el.tag not in V.CONTAINER_TAGS and el not in keep:
             st = stats.get(el)
             text, links, para = (st.text, st.links, st.para) if st is not None else (0, 0, 0)
-            if _doomed(el, text, links, para, page_text):
+            if _doomed(el, text, links, para, page_text, page_para=page_para) or _teaser_list(
+                el, stats, page_text
+            ):
                 removed.append(el)
                 if text >= T.CUT_MIN_TEXT:
                     cut(el, stats)

@@ -55,6 +55,18 @@ PARAGRAPHS_SHARE = 0.8
 # Guards: widget words on a box holding a good part of the article. Set: initial (974d026).
 MARKED_MAX_TEXT = 600
 MARKED_PAGE_SHARE = 0.25
+# A class-marked box holding this share of the page's paragraph text is the article, whatever its words
+# ("article-overlay-handle", "subscriber-only", "section-and-ad" on the body's own wrapper).
+# Guards: the whole body pruned for one word when the headline stands outside it (empty results).
+RUNNING_TEXT_SHARE = 0.5
+# A teaser list by shape: at least this many units (a box up to TEASER_UNIT_MAX characters wrapping a
+# linked headline), making up this share of the box. Guards: "breaking news" and "more news" lists
+# with sentence-long summaries outscoring or joining the article.
+TEASER_LIST_MIN_UNITS = 4
+TEASER_UNIT_MAX = 500
+TEASER_LIST_SHARE = 0.7
+# A picture's caption box: the picture's nearest text-holding ancestor within this many levels.
+PICTURE_BOX_LEVELS = 3
 # A removed box of this size leaves a placeholder, so the writer drops the heading that introduced it.
 # Guards: "Related stories" headings left dangling. Set: 2734d10.
 CUT_MIN_TEXT = 50
@@ -197,3 +209,34 @@ HTMLDATE_MAX_ELEMENTS = 15_000
 HTMLDATE_MAX_CHARS = 2_000_000
 # A date in the URL path was fixed when the story went up; it outweighs any one page timestamp.
 URL_DATE_WEIGHT = 2.5
+
+# --- second opinions (opinions.py) -------------------------------------------------------------------------
+
+# The paragraph run: a block is paragraph-like under this link share (and punctuated, MIN_UNIT long);
+# short headings inside the run do not break it; more than RUN_GAP_MAX characters of other text
+# between two paragraphs ends the run. Guards: menus and teaser rails joining the run.
+RUN_LINK_SHARE = 0.3
+RUN_HEADING_MAX = 200
+RUN_GAP_MAX = 200
+# Two opinions back each other at this agreement (Dice overlap of word 3-grams).
+OPINIONS_AGREE = 0.5
+# The cascade's text is doubtful when shorter than this share of a backed opinion ...
+FAR_SHORTER = 0.33
+# ... or when it agrees less than this with every opinion.
+LITTLE_SHARED = 0.2
+# A replacement is at least this share of the cascade's length. Guards: two opinions agreeing on a
+# small box (a cookie notice) over a long, right cascade text (five dev pages lost 8k-char bodies).
+REPLACEMENT_MIN_SHARE = 0.5
+# The cascade's text is sound, and no opinion is read, when it holds this share of the page's
+# paragraph text: an opinion may replace it only when at least REPLACEMENT_MIN_SHARE of its length
+# (and sharing little with it), which the rest of the page, 1 - SOUND_SHARE of it, cannot be.
+# Guards: the opinions' cost (about 30 % of the CPU) on the 85 % of dev pages that cannot change;
+# the 7 of 1,036 dev pages the opinions change hold at most 0.63 of their page's paragraph text.
+SOUND_SHARE = 1 / (1 + REPLACEMENT_MIN_SHARE)
+# Characters of each text that agreement compares (its start). Guards: shingling megabytes of text
+# on a hostile page. The longest dev text (a Wikipedia article) has 107k characters; its start
+# decides as well as the whole.
+AGREEMENT_MAX_CHARS = 50_000
+# Readability's retry: a result under this size is read again without its unlikely-candidate words
+# (Readability.js's own charThreshold).
+READABILITY_RETRY_CHARS = 500

@@ -58,12 +58,27 @@ def _is_trailing_label(text: str) -> bool:
 
 
 def dedupe(blocks: list[Para]) -> list[Para]:
+    """Without repeats that are page furniture: the same text again in a different kind of container
+    (a pull quote, the standfirst printed twice). Repeats inside one container are the text's own:
+    the rows of a plan, an interview's recurring question."""
     out: list[Para] = []
-    seen: set[str] = set()
+    seen: dict[str, tuple[str, str] | None] = {}
     for block in blocks:
         key = normalise_key(block.text)
-        if not key or (key in seen and len(key) > T.REPEAT_MIN_KEY):
+        if not key:
             continue
-        seen.add(key)
+        where = _container(block)
+        if key in seen and len(key) > T.REPEAT_MIN_KEY and (where is None or seen[key] != where):
+            continue
+        seen.setdefault(key, where)
         out.append(block)
     return out
+
+
+def _container(block: Para) -> tuple[str, str] | None:
+    """The kind of box a paragraph stands in: its parent's tag and class."""
+    el = block.element
+    parent = el.getparent() if el is not None else None
+    if parent is None:
+        return None
+    return (str(parent.tag), parent.get("class") or "")

@@ -177,6 +177,7 @@ CAPTIONS = (
     "img-meta",
     "image-meta",
 )
+CAPTION_WORDS = re.compile("|".join(re.escape(w) for w in CAPTIONS), re.I)
 # Layers and picture widgets a script drives.
 WIDGETS = ("modal", "popup", "overlay", "lightbox", "carousel", "slider", "gallery")
 # Left out of the printed page by the site itself.
@@ -327,4 +328,18 @@ COPYRIGHT_START = ("©", "(c) ", "(C) ", "Copyright")
 SERVER_ERROR = re.compile(
     r"^(?:PHP )?(?:Warning|Deprecated|Notice|Strict Standards|(?:Catchable )?[Ff]atal error|Parse error)"
     r": .{1,600}? in \S+ on line \d+"
+)
+
+# --- the independent readability-style opinion (Readability.js's own published word lists) -------------
+
+# Class/id words of boxes that are unlikely to hold the article, unless they also name a content box.
+UNLIKELY_CANDIDATES = re.compile(
+    r"-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|"
+    r"legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|"
+    r"ad-break|agegate|pagination|pager|popup|yom-remote",
+    re.I,
+)
+MAYBE_CANDIDATE = re.compile(r"and|article|body|column|content|main|shadow", re.I)
+UNLIKELY_ROLES = frozenset(
+    ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"]
 )

@@ -149,9 +149,12 @@ def write(
     stats: StatsMap,
     title: str | None,
     url: str | None = None,
+    *,
     excluded: Collection[etree._Element] = frozenset(),
+    keep: Collection[etree._Element] = frozenset(),
 ) -> Written:
-    """The paragraphs of ``blocks`` in document order; elements in ``excluded`` are skipped."""
+    """The paragraphs of ``blocks`` in document order; elements in ``excluded`` are skipped, elements
+    in ``keep`` never are."""
     writer = _Writer()
     title_key = normalise_key(title) if title else None
     site = site_of(url)
@@ -185,7 +188,9 @@ def write(
                 writer.drop_dangling_heading()
                 writer.add(el.tail, el, True)
                 continue
-            if el is not block and (el in excluded or _skip(el, stats, title_key, site, refs)):
+            if el is not block and (
+                el in excluded or (el not in keep and _skip(el, stats, title_key, site, refs))
+            ):
                 if tag in BLOCK_TAGS:
                     writer.flush()
                     if stats[el].text >= T.DANGLING_BOX_MIN:

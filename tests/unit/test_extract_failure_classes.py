@@ -1,0 +1,122 @@
+"""Synthetic pages, one per failure class of the main-text passes (issue 11: A-F), and the safety net.
+
+Each page is small and made up, shaped like the failure seen on real pages: the test names the class
+and what must hold, not the site it came from.
+"""
+
+from __future__ import annotations
+
+from newsdigest import extract_article
+
+SENTENCE = (
+    "The council approved the new budget on Tuesday after a long debate about schools, roads and the "
+    "future of the harbour, and the mayor said the city would start the first works in spring. "
+)
+
+
+def _body(n: int, word: str = "budget") -> str:
+    return "".join(f"<p>{SENTENCE.replace('budget', f'{word} {i}')}</p>" for i in range(n))
+
+
+def _page(inner: str, title: str = "Council approves the budget") -> str:
+    return f"<html><head><title>{title}</title></head><body>{inner}</body></html>"
+
+
+def test_a_one_class_word_on_the_body_wrapper_does_not_delete_the_body() -> None:
+    for word in ("article-overlay-handle", "subscriber-only", "section-and-ad"):
+        html = _page(
+            "<header><h1>Council approves the budget</h1></header>"
+            f"<div class='{word}'>{_body(6)}</div>"
+            "<footer><p>Contact us, imprint and privacy policy of the newspaper.</p></footer>"
+        )
+        article = extract_article(html)
+        assert article.status == "ok", word
+        assert "budget 0" in article.text and "budget 5" in article.text, word
+
+
+def test_b_bare_text_beside_an_archive_sidebar_is_not_skipped_with_the_widened_wrapper() -> None:
+    text = "<br>".join(SENTENCE.replace("budget", f"budget {i}") for i in range(5))
+    sidebar = "".join(f"<li><a href='/a/{i}'>Archive of month number {i:02d}</a></li>" for i in range(40))
+    html = _page(
+        "<h1>Council approves the budget</h1>"
+        "<div id='wrap'><p class='intro'>A short introduction to the story, written by the desk.</p>"
+        f"<div class='row'><div class='text'>{text}</div><ul class='archive'>{sidebar}</ul></div></div>"
+    )
+    article = extract_article(html)
+    assert article.status == "ok"
+    assert "budget 0" in article.text and "budget 4" in article.text
+    assert "Archive of month" not in article.text
+
+
+def test_c_hidden_copies_are_not_protected() -> None:
+    html = _page(
+        "<h1>Council approves the budget</h1>"
+        f"<div class='story'>{_body(5)}</div>"
+        f"<div style='display:none' itemprop='articleBody'>{_body(5)}</div>"
+        "<div class='templates' hidden><h1>Log in</h1>"
+        "<p>Hello {* user_name *}, welcome back to your account page.</p></div>"
+    )
+    article = extract_article(html)
+    assert article.text.count("budget 0") == 1
+    assert "{*" not in article.text and "Log in" not in article.text
+
+
+def test_d_a_teaser_list_with_long_punctuated_summaries_is_not_the_article() -> None:
+    teasers = "".join(
+        f"<li><h3><a href='/news/{i}'>Breaking story number {i}</a></h3>"
+        f"<p>Officials said on Monday that the event, which drew crowds, would be repeated. "
+        f"More details are expected later, they added, after talks.</p></li>"
+        for i in range(10)
+    )
+    html = _page(
+        "<h1>Council approves the budget</h1>"
+        f"<div class='main'><div class='story'>{_body(4)}</div></div>"
+        f"<div class='breaking'><ul>{teasers}</ul></div>"
+    )
+    article = extract_article(html)
+    assert "budget 0" in article.text and "budget 3" in article.text
+    assert "Breaking story" not in article.text and "drew crowds" not in article.text
+
+
+def test_e_repeats_inside_the_body_are_kept_repeats_of_furniture_are_not() -> None:
+    rows = "".join(
+        f"<tr><td>Day {d}</td><td>Breakfast: oatmeal with berries, a spoon of honey and green tea.</td></tr>"
+        for d in range(1, 5)
+    )
+    quote = SENTENCE.replace("budget", "budget 1")
+    html = _page(
+        "<h1>Council approves the budget</h1>"
+        f"<div class='story'>{_body(3)}<table>{rows}</table>{_body(2, 'plan')}"
+        f"<div class='pull'><p>{quote}</p></div></div>"
+    )
+    article = extract_article(html)
+    assert article.text.count("Breakfast: oatmeal with berries") == 4
+    assert article.text.count("budget 1 ") == 1
+
+
+def test_f_a_picture_caption_outside_figure_is_dropped() -> None:
+    html = _page(
+        "<h1>Council approves the budget</h1>"
+        f"<div class='story'>{_body(2)}"
+        "<div class='image'><img src='/p.jpg'><p>Rescuers search the rubble in the city centre on Monday.</p>"
+        "<span>REUTERS/Jane Doe</span></div>"
+        f"{_body(2, 'plan')}</div>"
+    )
+    article = extract_article(html)
+    assert "plan 1" in article.text
+    assert "Rescuers search" not in article.text and "REUTERS" not in article.text
+
+
+def test_the_safety_net_records_its_path_and_never_returns_an_article_page_empty() -> None:
+    # Everything the cascade would read is marked as a comment box; the paragraphs are still an article.
+    html = _page(f"<div class='comment-thread-like'>{_body(6)}</div>")
+    article = extract_article(html)
+    assert article.status == "ok"
+    assert "budget 5" in article.text
+    assert article.extraction != "none"
+    assert article.to_dict()["extraction"] == article.extraction
+
+
+def test_the_cascade_path_is_recorded() -> None:
+    article = extract_article(_page(f"<h1>Council approves the budget</h1><article>{_body(4)}</article>"))
+    assert article.extraction == "cascade"
