@@ -20,7 +20,7 @@ CHECKOV_VENV := .venv-checkov
 help:
 	@echo "make run        install and run the whole pipeline locally on the shipped news page"
 	@echo "make test       install and run the test suite"
-	@echo "make lint       ruff + mypy"
+	@echo "make lint       ruff (checks and format) + mypy"
 	@echo "make validate   sam validate --lint"
 	@echo "make security   cfn-lint + checkov policy scan of template.yaml"
 	@echo "make build      sam build"
@@ -56,6 +56,7 @@ test-e2e: install
 
 lint: install
 	$(BIN)/ruff check shared functions tests benchmarks
+	$(BIN)/ruff format --check shared functions tests benchmarks
 	$(BIN)/mypy
 
 format: install

@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # What the template's Globals give every function, set before anything imports the Powertools objects
 # (as in Lambda, where the environment exists before the first import).
@@ -13,6 +14,12 @@ os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "newsdigest-test")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 # Commands run on the embedded stack keep their state in a data directory: never the user's own.
 os.environ["NEWSDIGEST_DATA_DIR"] = tempfile.mkdtemp(prefix="newsdigest-test-data-")
+
+# Properties assert what a case yields, never how long it takes: on a shared 2-core machine an example
+# can wait for a core far past Hypothesis's 200 ms default deadline. Cost bounds have their own tests
+# (tests/hostile, in child processes with limits well above the bound) and benchmarks/hostile.py.
+settings.register_profile("newsdigest", deadline=None)
+settings.load_profile("newsdigest")
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "events"

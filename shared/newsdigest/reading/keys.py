@@ -109,5 +109,6 @@ def index_attributes(item: dict[str, Any]) -> dict[str, Any]:
         FAILED_AT: item["updated_at"] if failed else None,
     }
 
+
 #: Attributes some index keys on: DynamoDB refuses a NULL there, so a None is written as "absent".
 INDEX_KEY_ATTRIBUTES = frozenset(name for pair in INDEXES.values() for name in pair)
