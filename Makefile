@@ -43,7 +43,7 @@ run: install
 	@$(BIN)/newsdigest run events/pages/tass-grain-harvest.html
 
 test: install
-	$(BIN)/pytest tests --ignore=tests/e2e -q
+	$(BIN)/pytest tests --ignore=tests/e2e -q -n auto
 
 # Without a stack there is nothing to test: say so and fail, rather than pass on tests that all skipped.
 test-e2e: install
