@@ -229,6 +229,23 @@ def test_a_very_long_article_keeps_its_structure_up_to_the_bound_then_plain_para
     assert text_blocks(rendered(article.markdown)) == paragraphs(article)
 
 
+def test_an_article_of_many_inline_elements_keeps_its_structure_up_to_the_node_bound() -> None:
+    from newsdigest.extract.structure import MAX_STRUCTURED_NODES
+
+    words = " ".join(f"<b>Wort{j}</b>" for j in range(10))
+    count = MAX_STRUCTURED_NODES // 15
+    html = (
+        "<html><body><article>" + "".join(f"<p>Satz {i}: {words}.</p>" for i in range(count)) + "</article>"
+    )
+    article = extract_article(html + "</body></html>", "https://news.example/dense")
+    assert article.notes and article.notes[-1].startswith("structure:")
+    assert "<p>Satz 0: <strong>Wort0</strong>" in article.html.replace("<b>", "<strong>").replace(
+        "</b>", "</strong>"
+    )
+    assert f"<p>Satz {count - 1}: Wort0 Wort1" in article.html
+    assert text_blocks(article.html) == paragraphs(article)
+
+
 def test_text_only_extraction_leaves_the_structure_out() -> None:
     full = extract_article(TASS.read_bytes())
     text_only = extract_article(TASS.read_bytes(), structure=False)
