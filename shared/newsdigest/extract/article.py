@@ -123,7 +123,8 @@ def _extract(
     title_sources = [cut(source, MAX_TITLE_CHARS, "title", notes) for source in title_sources]
     title = choose_title(title_sources, site_name=site_name, url=url, headings=meta.h1)
 
-    release = release_day(root, url, page_chars=page_chars)  # before any pruning: the whole page
+    # Before any pruning: the whole page.
+    release = release_day(root, url, page_chars=page_chars, elements=meta.elements)
     body = root.find("body")
     if body is None:
         body = root

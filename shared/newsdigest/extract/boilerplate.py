@@ -21,15 +21,24 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def class_id(el: etree._Element) -> str:
-    classes = el.get("class") or ""
-    if "-" in classes or "_" in classes:
-        classes = " ".join(c for c in classes.split() if not V.TAXONOMY.match(c))
-    value = f"{classes} {el.get('id') or ''}".strip()
+    """The words an element is named by: its classes (less taxonomy classes), its id, and a custom
+    element's tag."""
+    classes = el.get("class")
+    ident = el.get("id")
     tag = el.tag
     # Custom elements name themselves like classes do (<pp-inline-teaser>, <share-bar>).
-    if isinstance(tag, str) and "-" in tag:
-        value = f"{value} {tag}"
-    return value
+    custom = tag if isinstance(tag, str) and "-" in tag else ""
+    if not classes and not ident and not custom:
+        return ""  # most elements: asked by every pass, answered without building a string
+    return _class_id(classes or "", ident or "", custom)
+
+
+@lru_cache(maxsize=8192)
+def _class_id(classes: str, ident: str, custom: str) -> str:
+    if "-" in classes or "_" in classes:
+        classes = " ".join(c for c in classes.split() if not V.TAXONOMY.match(c))
+    value = f"{classes} {ident}".strip()
+    return f"{value} {custom}" if custom else value
 
 
 def tokens(value: str) -> list[str]:
@@ -83,9 +92,12 @@ def is_hidden(el: etree._Element) -> bool:
     if style and V.HIDDEN_STYLE.search(style):
         return True
     classes = el.get("class")
-    return bool(classes) and any(
-        c.lower() in V.HIDDEN_CLASSES or V.HIDDEN_STATE.match(c) is not None for c in classes.split()
-    )
+    return bool(classes) and _hidden_classes(classes)
+
+
+@lru_cache(maxsize=4096)
+def _hidden_classes(classes: str) -> bool:
+    return any(c.lower() in V.HIDDEN_CLASSES or V.HIDDEN_STATE.match(c) is not None for c in classes.split())
 
 
 @lru_cache(maxsize=4096)

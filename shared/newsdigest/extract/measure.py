@@ -93,61 +93,61 @@ def _stretched_card(anchor: etree._Element) -> etree._Element | None:
     return card if len("".join(card.itertext()).strip()) <= T.STRETCHED_CARD_MAX else None
 
 
-def _len(text: str | None) -> int:
-    return len(text.strip()) if text else 0
-
-
 def measure(root: etree._Element) -> StatsMap:
     """Per-element text statistics, children before parents (reverse document order)."""
-    elements = [el for el in root.iter(etree.Element) if isinstance(el.tag, str)]
-    stats: StatsMap = {el: Stats() for el in elements}
+    # The hot loop of the extractor: every element's text, tail and tag are read once.
+    elements = list(root.iter(etree.Element))
     # Everything inside a link is link text, also when the link wraps blocks (a teaser card's
     # headline and summary); otherwise removing part of a card leaves more link than text above it.
     linked: set[etree._Element] = set()
     for anchor in root.iter("a"):
         if len(anchor):
-            linked.update(d for d in anchor.iterdescendants() if isinstance(d.tag, str))
+            linked.update(anchor.iterdescendants(etree.Element))
         elif not (anchor.text and anchor.text.strip()) and anchor.get("href"):
             card = _stretched_card(anchor)
             if card is not None:
                 linked.add(card)
-                linked.update(d for d in card.iterdescendants() if isinstance(d.tag, str))
-    inline_own: dict[etree._Element, tuple[int, int]] = {}
+                linked.update(card.iterdescendants(etree.Element))
+    stats: StatsMap = {}
+    get = stats.get
+    punctuation = PUNCT.findall
+    inline_own: dict[etree._Element, tuple[int, int]] = {}  # own text and punctuation of inline elements
+    inline = inline_own.get
+    min_unit, unit_links = T.MIN_UNIT, T.UNIT_LINK_SHARE
     for el in reversed(elements):
-        st = stats[el]
-        own = _len(el.text)
-        punct = len(PUNCT.findall(el.text)) if el.text else 0
+        tag = el.tag
+        value = el.text
+        own = len(value.strip()) if value else 0
+        punct = len(punctuation(value)) if own else 0
         text = own
         links = 0
         para = 0
         for child in el:
-            cst = stats.get(child)
             tail = child.tail
             if tail:
-                n = _len(tail)
-                own += n
-                text += n
-                punct += len(PUNCT.findall(tail))
+                n = len(tail.strip())
+                if n:
+                    own += n
+                    text += n
+                    punct += len(punctuation(tail))
+            cst = get(child)
             if cst is None:
                 continue
             text += cst.text
             links += cst.links
             para += cst.para
-            if child.tag not in BLOCK_TAGS:
-                c_own, c_punct = inline_own.get(child, (0, 0))
-                own += c_own
-                punct += c_punct
-        if el.tag == "a" or el in linked:
+            counted = inline(child)
+            if counted is not None:
+                own += counted[0]
+                punct += counted[1]
+        if tag == "a" or el in linked:
             links = text
-        st.text = text
-        st.links = links
-        if el.tag in PARA_TAGS and own >= T.MIN_UNIT and links < T.UNIT_LINK_SHARE * text:
+        if tag in PARA_TAGS and own >= min_unit and links < unit_links * text:
             para += own
-        st.para = para
-        if el.tag in BLOCK_TAGS:
-            st.own = own
-            st.punct = punct
+        if tag in BLOCK_TAGS:
+            stats[el] = Stats(text, links, own, punct, 0.0, 0, 0, para)
         else:
+            stats[el] = Stats(text, links, 0, 0, 0.0, 0, 0, para)
             inline_own[el] = (own, punct)
     return stats
 

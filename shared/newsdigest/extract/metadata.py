@@ -147,6 +147,7 @@ class PageMeta:
     byline_authors: list[str] = field(default_factory=list)
     og_type: str | None = None
     dateline_text: str | None = None  # text of an element marked as the dateline
+    elements: int = 0  # elements in the page (counted on the way: htmldate skips huge pages)
 
     def first(self, keys: tuple[str, ...]) -> str | None:
         for key in keys:
@@ -263,9 +264,9 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta, notes: list[str
         examined[source] += 1
         return True
 
+    elements = 0
     for el in root.iter(etree.Element):
-        if not isinstance(el.tag, str):
-            continue
+        elements += 1
         prop = el.get("itemprop")
         if prop:
             prop_l = prop.lower()
@@ -285,11 +286,12 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta, notes: list[str
                 value = el.get("content") or el.get("datetime") or text_within(el, _DATE_TEXT_CHARS)
                 meta.metas.setdefault("datepublished", []).append(value[:MAX_FIELD_CHARS])
             continue
-        if el.tag in {"script", "style", "head", "meta", "link"}:
+        tag = el.tag
+        if tag in {"script", "style", "head", "meta", "link"}:
             continue
-        cls = class_id(el)
-        if not cls:
-            if el.tag == "a" and "author" in (el.get("rel") or "").lower().split() and take("author"):
+        classes, ident = el.get("class"), el.get("id")
+        if not (classes or ident or "-" in tag) or not (cls := class_id(el)):
+            if tag == "a" and "author" in (el.get("rel") or "").lower().split() and take("author"):
                 text = cut(text_within(el, MAX_BYLINE_CHARS), MAX_BYLINE_CHARS, "byline", notes)
                 if text:
                     meta.byline_authors.append(text)
@@ -327,6 +329,7 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta, notes: list[str
                 found = parse_date(text)
                 if found:
                     meta.text_published = found
+    meta.elements = elements
 
 
 def published(meta: PageMeta) -> str | None:

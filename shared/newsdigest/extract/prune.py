@@ -43,6 +43,8 @@ def strip_furniture_tags(
 _PICTURE_BOXES = frozenset(["div", "span", "section", "a", "p"])
 # Elements below a box named by a class, an id or a custom tag (one C-level query, not a walk).
 _NAMED = etree.XPath(".//*[@class or @id or contains(name(), '-')]")
+# Elements carrying microdata (found in C; few on any page).
+_MICRODATA = etree.XPath("descendant-or-self::*[@itemprop]")
 _AGENCY_LINE = re.compile(r"^[A-Z]{2,}[A-Z .&'-]{0,30}(?:/.{1,40})?$")
 
 
@@ -138,7 +140,7 @@ def protected_elements(root: etree._Element, stats: StatsMap) -> set[etree._Elem
             biggest = el
     if biggest is not None:
         markers.append(biggest)
-    for el in root.iter(etree.Element):
+    for el in _MICRODATA(root):
         if (el.get("itemprop") or "").lower() == "articlebody":
             markers.append(el)
     keep: set[etree._Element] = set()
@@ -241,10 +243,14 @@ def prune(root: etree._Element, stats: StatsMap) -> list[etree._Element]:
     stack = [child for child in reversed(root) if isinstance(child.tag, str)]
     while stack:
         el = stack.pop()
-        if el.tag not in V.CONTAINER_TAGS and el not in keep:
+        tag = el.tag
+        if tag not in V.CONTAINER_TAGS and el not in keep:
             st = stats.get(el)
             text, links, para = (st.text, st.links, st.para) if st is not None else (0, 0, 0)
-            if _doomed(el, text, links, para, page_text, page_para=page_para) or _teaser_list(
+            # An element without attributes is furniture only by its tag (most elements: the test
+            # is the cheap one).
+            named = el.attrib or tag in V.FURNITURE_TAGS or tag == "form" or "-" in tag
+            if (named and _doomed(el, text, links, para, page_text, page_para=page_para)) or _teaser_list(
                 el, stats, page_text
             ):
                 removed.append(el)

@@ -35,18 +35,24 @@ from newsdigest.extract import thresholds as T
 from newsdigest.extract.dates import MONTHS, date_from_url, find_dates, parse_date
 from newsdigest.extract.jsonld import JsonLdInfo
 
+_COUNT_ELEMENTS = etree.XPath("count(descendant-or-self::*)")
 _UTC_OR_NAIVE = re.compile(r"T(\d{2}):\d{2}(?::\d{2})?(?:Z|[+-]00:?00)?$")
 
 
-def release_day(root: etree._Element, url: str | None, *, page_chars: int) -> str | None:
+def release_day(
+    root: etree._Element, url: str | None, *, page_chars: int, elements: int | None = None
+) -> str | None:
     """htmldate's reading (``YYYY-MM-DD``) of the whole, unpruned page, or ``None``.
 
     The tree is passed as it is (htmldate copies it before pruning), so htmldate neither parses the
-    page again nor, as it does for a string that starts with ``http``, downloads anything.
+    page again nor, as it does for a string that starts with ``http``, downloads anything. ``elements``
+    is the page's count of elements when the caller has it (the metadata pass counts them).
     """
     if not isinstance(root, lxml.html.HtmlElement) or page_chars > T.HTMLDATE_MAX_CHARS:
         return None
-    if any(i >= T.HTMLDATE_MAX_ELEMENTS for i, _ in enumerate(root.iter())):
+    if elements is None:
+        elements = int(_COUNT_ELEMENTS(root))
+    if elements > T.HTMLDATE_MAX_ELEMENTS:
         return None
     try:
         return _htmldate().find_date(root, url=url, original_date=True, extensive_search=True)
