@@ -46,8 +46,11 @@ processor = BudgetedBatchProcessor(event_type=EventType.SQS, raise_on_entire_bat
 # No-op off Lambda. newsdigest.extract imports its extractor lazily: warm the module that holds it,
 # and what the structured output (Article.html, .markdown) loads on the first page.
 snapstart.register(
-    warm_imports=("newsdigest.extract.article", "newsdigest.fetch", "htmldate", "bs4", "nh3", "markdownify")
-)
+    warm_imports=(
+        "newsdigest.extract.article", "newsdigest.fetch", "htmldate", "newsdigest.extract.structure",
+        "newsdigest.extract.soup", "newsdigest.extract.markdown", "nh3", "markdownify",
+    )
+)  # fmt: skip
 
 
 #: API Gateway gives an HTTP API integration 30 s; what the budget cannot reach is recorded as failed.

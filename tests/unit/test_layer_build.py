@@ -44,10 +44,12 @@ UNWANTED = {
     "dateparser",  # htmldate's last resort, replaced by a stub (extract/published.py)
 }  # fmt: skip
 #: Imported by a shipped package only when they are installed, which the development venv's are and
-#: the layer's are not: beautifulsoup4 registers html5lib's tree builder and guesses encodings with
-#: chardet, urllib3 decodes brotli.
+#: the layer's are not: beautifulsoup4 registers html5lib's tree builder, loads soupsieve for CSS
+#: selectors (left out of the layer: newsdigest/extract/soup.py) and guesses encodings with chardet,
+#: urllib3 decodes brotli.
 INSTALLED_ONLY = {
     "html5lib",
+    "soupsieve",
     "chardet",
     "cchardet",
     "brotli",
@@ -312,3 +314,72 @@ def test_make_target_builds_a_layer(tmp_path: Path) -> None:
         timeout=600,
     )
     _check_layer(tmp_path / "python")
+
+
+SNAPSTART_FIRST_PAGE = r"""
+import importlib.util, json, sys
+from pathlib import Path
+root = Path(sys.argv[1])
+spec = importlib.util.spec_from_file_location("app_ingest", root / "functions" / "ingest" / "app.py")
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+from newsdigest.aws import snapstart
+snapstart.before_snapshot()  # what Lambda runs before it takes the snapshot
+before = set(sys.modules)
+from newsdigest.extract import extract_article
+page = (root / "events" / "pages" / "tass-grain-harvest.html").read_bytes()
+article = extract_article(page, "https://tass.com/economy/1745123")
+assert article.html.startswith("<") and article.markdown, "no structured output"
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_snapstart_warm_imports_cover_what_the_first_page_imports() -> None:
+    """The structured output imports its libraries lazily (a text-only extraction never loads them);
+    with SnapStart, Ingest's hook imports them before the snapshot, so a restored sandbox's first page
+    imports nothing at all."""
+    assert _modules_loaded_by(SNAPSTART_FIRST_PAGE, POWERTOOLS_TRACE_DISABLED="true") == set()
+
+
+TASS_PAGE = "tass-grain-harvest.html"
+BUILT_LAYER_STRUCTURE = r"""
+import json, sys
+from newsdigest.extract import extract_article
+page = open(sys.argv[1], "rb").read()
+article = extract_article(page, "https://tass.com/economy/1745123")
+pictures = extract_article(
+    b"<html><body><article><h1>T</h1><p>" + b"Words of the story and more words of it. " * 20
+    + b"</p><figure><img src='/a.jpg'><figcaption>A caption</figcaption></figure><p>"
+    + b"More words of the story after the picture. " * 20 + b"</p></article></body></html>",
+    "https://example.com/news/story.html",
+)
+print(json.dumps({"markdown": article.markdown, "html": pictures.html,
+                  "soupsieve": "soupsieve" in sys.modules, "bs4": "bs4" in sys.modules}))
+"""
+
+
+@pytest.mark.skipif(not BUILT_LAYER.is_dir(), reason="no sam build (make build)")
+def test_built_layer_structures_a_page_without_soupsieve(tmp_path: Path) -> None:
+    """bs4 runs without its CSS-selector engine, which the layer leaves out, and says nothing of it."""
+    from tests.unit.test_method_layers import lambda_python, lambda_runtime
+
+    python = lambda_python()
+    if python is None:
+        pytest.skip("no python3.13")
+    assert not (BUILT_LAYER / "soupsieve").exists()
+    runtime = lambda_runtime(tmp_path)
+    proc = subprocess.run(
+        [python, "-S", "-s", "-B", "-c", BUILT_LAYER_STRUCTURE, str(ROOT / "events" / "pages" / TASS_PAGE)],
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": f"{BUILT_LAYER}{os.pathsep}{runtime}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=runtime,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stderr == ""  # no warning from bs4 either
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["bs4"] and not report["soupsieve"]
+    assert "\n\nMOSCOW, May 11. /TASS/. Russia's Agriculture Ministry" in report["markdown"]
+    assert '<img src="https://example.com/a.jpg"' in report["html"]

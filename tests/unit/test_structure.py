@@ -268,6 +268,9 @@ def test_text_only_extraction_leaves_the_structure_out() -> None:
         ("HTTPS://News.Example/Ä b", None, "https://news.example/%C3%84%20b"),
         ("/relative/without/base", None, "/relative/without/base"),
         ("http://news.example:Der Traum vom Gas/", None, None),
+        ("https://go.example?id=1&url=x", None, "https://go.example/?id=1&url=x"),
+        ("HTTPS://Spec.Example#intro", None, "https://spec.example/#intro"),
+        ("https://spec.example", None, "https://spec.example/"),
     ],
 )
 def test_resolve_url(value: str, base: str | None, expected: str | None) -> None:

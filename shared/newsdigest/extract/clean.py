@@ -24,7 +24,7 @@ markup that lxml and a browser would read differently cannot slip through both.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from html import unescape
@@ -129,9 +129,15 @@ _AUTHORITY = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^/?#@]*@)?([^/?#]*)")
 
 def _as_browsers_write(url: str) -> str | None:
     """The URL as a browser's ``a.href`` reads it: host in lower case (IDNA-encoded), characters
-    outside ASCII and spaces percent-encoded (w3lib's ``safe_url_string``, which follows WHATWG)."""
+    outside ASCII and spaces percent-encoded (w3lib's ``safe_url_string``, which follows WHATWG), and
+    an empty path written as ``/`` ("https://host?q" is "https://host/?q" to a browser)."""
     match = _AUTHORITY.match(url)
-    if match is None or (url.isascii() and " " not in url and match.group(0) == match.group(0).lower()):
+    if match is None:
+        return url
+    end = match.end()
+    if end == len(url) or url[end] in "?#":
+        url = f"{url[:end]}/{url[end:]}"
+    if url.isascii() and " " not in url and match.group(0) == match.group(0).lower():
         return url
     from w3lib.url import safe_url_string
 
@@ -230,12 +236,58 @@ class CleanArticle:
 
 def clean_html(fragment: str, base: str | None) -> CleanArticle:
     """The clean article HTML of ``fragment`` (see the module docstring)."""
-    from bs4 import BeautifulSoup
+    from newsdigest.extract.soup import BeautifulSoup, Tag
 
-    soup = BeautifulSoup(fragment, "lxml")
+    soup = BeautifulSoup(fragment, "lxml", element_classes={Tag: _tag_class()})
     root = soup.body or soup
     _clean_tree(soup, root, base)
     return CleanArticle(sanitise(root.decode_contents()), root)
+
+
+@cache
+def _tag_class() -> type[Tag]:
+    from newsdigest.extract.soup import Tag
+
+    class ArticleTag(Tag):
+        """bs4's element, with a direct walk for the closest ancestor of a given name.
+
+        markdownify asks each element for its ``pre`` ancestor; bs4's general search builds a filter
+        object per call, and that lookup alone was 45 % of the Markdown conversion."""
+
+        def find_parent(self, name: Any = None, attrs: Any = None, **kwargs: Any) -> Any:
+            if not isinstance(name, str) or attrs or kwargs:
+                return super().find_parent(name, attrs, **kwargs)
+            node = self.parent
+            while node is not None and node.name != name:
+                node = node.parent
+            return node
+
+    return ArticleTag
+
+
+_IMG = frozenset(["img"])
+_SOURCE = frozenset(["source"])
+_FIGCAPTION = frozenset(["figcaption"])
+# Blocks inside a caption, unwrapped: a caption is one line of text.
+_CAPTION_BLOCKS = frozenset(["p", "div", "ul", "ol", "li", "blockquote", "figure", *_HEADINGS])
+
+
+def _descendants(tag: Tag, names: frozenset[str]) -> Iterator[Tag]:
+    """The elements under ``tag`` named one of ``names``, in document order (what ``find_all`` finds,
+    without the filter object it builds per call)."""
+    from newsdigest.extract.soup import Tag
+
+    return (node for node in tag.descendants if isinstance(node, Tag) and node.name in names)
+
+
+def _inside(node: Any, name: str, top: Tag) -> bool:
+    """Whether ``node`` has an ancestor named ``name`` below ``top``."""
+    parent = node.parent
+    while parent is not None and parent is not top:
+        if parent.name == name:
+            return True
+        parent = parent.parent
+    return False
 
 
 def sanitise(html: str) -> str:
@@ -244,7 +296,7 @@ def sanitise(html: str) -> str:
 
 
 def _clean_tree(soup: BeautifulSoup, root: Tag, base: str | None) -> None:
-    from bs4 import Tag
+    from newsdigest.extract.soup import Tag
 
     figures: list[Tag] = []
     noscripts: list[Tag] = []
@@ -285,10 +337,10 @@ def _clean_tree(soup: BeautifulSoup, root: Tag, base: str | None) -> None:
     for noscript in noscripts:
         if noscript.parent is None:
             continue
-        if noscript.find("img") is None:
+        if next(_descendants(noscript, _IMG), None) is None:
             noscript.decompose()
             continue
-        beside = noscript.find_previous_sibling()
+        beside = next((s for s in noscript.previous_siblings if isinstance(s, Tag)), None)
         if beside is not None and beside.name == "img":
             beside.decompose()  # the lazy-loading copy of the image the <noscript> holds
         noscript.unwrap()  # its content went through the loop above
@@ -357,10 +409,10 @@ def _is_pixel(tag: Tag) -> bool:
 
 def _clean_picture(tag: Tag, base: str | None) -> None:
     """A <picture> becomes its <img>, with the first <source> when the img has no usable address."""
-    img = tag.find("img")
+    img = next(_descendants(tag, _IMG), None)
     src = resolve_url(image_source(img.attrs), base, images=True) if img is not None else None
     if src is None:
-        for source in tag.find_all("source"):
+        for source in _descendants(tag, _SOURCE):
             src = resolve_url(image_source(source.attrs), base, images=True)
             if src:
                 break
@@ -376,14 +428,14 @@ def _clean_picture(tag: Tag, base: str | None) -> None:
 
 def _clean_figure(soup: BeautifulSoup, figure: Tag) -> None:
     """Images (a link around one kept) and one caption; without an image, no figure."""
-    from bs4 import Tag
+    from newsdigest.extract.soup import NavigableString, Tag
 
     # What the page shows without scripts is the real image: lazy-loading themes put a blurred preview
     # or an empty <img> beside a <noscript> copy of it.
     visible: list[Tag] = []
     fallbacks: list[Tag] = []
-    for img in figure.find_all("img"):
-        (fallbacks if img.find_parent("noscript") is not None else visible).append(img)
+    for img in _descendants(figure, _IMG):
+        (fallbacks if _inside(img, "noscript", figure) else visible).append(img)
     images = fallbacks or visible
     if not images:
         figure.decompose()
@@ -400,10 +452,12 @@ def _clean_figure(soup: BeautifulSoup, figure: Tag) -> None:
             pictures.append(link)
         else:
             pictures.append(img)
-    caption = figure.find("figcaption")
+    caption = next(_descendants(figure, _FIGCAPTION), None)
     if caption is None:
         rest = " ".join(
-            s.strip() for s in figure.find_all(string=True) if s.strip() and s.find_parent("noscript") is None
+            s.strip()
+            for s in figure.descendants
+            if type(s) is NavigableString and s.strip() and not _inside(s, "noscript", figure)
         )
         if rest:
             caption = soup.new_tag("figcaption")
@@ -412,7 +466,7 @@ def _clean_figure(soup: BeautifulSoup, figure: Tag) -> None:
         picture.extract()
     if caption is not None:
         caption.extract()
-        for block in caption.find_all(["p", "div", "ul", "ol", "li", "blockquote", "figure", *_HEADINGS]):
+        for block in list(_descendants(caption, _CAPTION_BLOCKS)):
             block.insert_after(" ")
             block.unwrap()
     figure.clear()

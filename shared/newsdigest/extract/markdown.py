@@ -76,6 +76,8 @@ def _title(title: str | None) -> str:
 
 @cache
 def _converter() -> Any:
+    # bs4 through newsdigest.extract.soup before markdownify imports it (see there); order matters.
+    import newsdigest.extract.soup  # noqa: F401, I001
     from markdownify import ATX, MarkdownConverter
 
     class Converter(MarkdownConverter):

@@ -21,7 +21,7 @@ from typing import TypeAlias
 
 from lxml import etree
 
-from newsdigest.extract.clean import INLINE_ELEMENTS
+from newsdigest.extract.clean import ALLOWED_ATTRIBUTES, INLINE_ELEMENTS
 from newsdigest.extract.measure import BLOCK_TAGS
 from newsdigest.extract.pictures import Picture, Pictures
 from newsdigest.extract.write import Block
@@ -57,7 +57,6 @@ _CELLS = frozenset(["td", "th"])
 _TABLE_PARTS = frozenset(["table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th"])
 # Blocks that make a cell a page region rather than a datum (see _layout_table).
 _REGION_BLOCKS = ("table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre")
-_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.:-]{0,40}$")
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 # Bounded work: a picture's own markup beyond this is not a picture (a gallery widget, a whole page
 # swallowed by an unclosed <figure>) and is left out.
@@ -372,9 +371,14 @@ def _inline_chain(container: etree._Element, block_element: etree._Element) -> l
 
 
 def _start_tag(tag: str, el: etree._Element) -> str:
-    attrs = "".join(
-        f' {name}="{escape(value)}"' for name, value in el.attrib.items() if _NAME.match(str(name))
-    )
+    """The start tag of a structural or inline element with only the attributes the cleaner could
+    keep on it: the rest (classes, styles, data attributes, event handlers) would only be parsed
+    again to be removed. Pictures are written whole (:func:`_markup`): what an image's address is
+    read from has no fixed name."""
+    allowed = ALLOWED_ATTRIBUTES.get(tag)
+    if not allowed or not el.attrib:
+        return f"<{tag}>"
+    attrs = "".join(f' {name}="{escape(value)}"' for name, value in el.attrib.items() if name in allowed)
     return f"<{tag}{attrs}>"
 
 
