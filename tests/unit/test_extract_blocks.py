@@ -92,3 +92,49 @@ def test_a_placeholder_after_dropped_closing_lines_goes_with_them() -> None:
     blocks = _blocks(root)
     assert blocks[-1].text.startswith("Farmers expect")  # the call to action is dropped ...
     assert all(b.kind != "placeholder" for b in blocks)  # ... and the placeholder after it too
+
+
+def _paragraph(n: int) -> str:
+    return (
+        f"<p>Paragraph {n} of the story tells what happened in the valley this week, and why the "
+        f"farmers there say the harvest will be the largest in a decade.</p>"
+    )
+
+
+def test_headings_made_of_links_head_sections_only_in_a_series() -> None:
+    from newsdigest.extract import extract_article
+
+    sections = "".join(
+        f"<h3>{n}) <a href='/reviews/film-{n}'>Film number {n}</a></h3>{_paragraph(n)}" for n in (3, 2, 1)
+    )
+    listicle = extract_article(f"<html><body><article><h1>Best films</h1>{sections}</article></body></html>")
+    assert [p for p in listicle.text.split("\n\n") if p.endswith(tuple("321"))] == [
+        "3) Film number 3", "2) Film number 2", "1) Film number 1",
+    ]  # fmt: skip
+    # One headline of another story set between the paragraphs is not a section of this one.
+    teaser = "<h3>See also: <a href='/news/other-story'>Prices of grain fall again in the south</a></h3>"
+    story = extract_article(
+        f"<html><body><article><h1>Harvest</h1>{_paragraph(1)}{_paragraph(2)}{teaser}{_paragraph(3)}"
+        "</article></body></html>"
+    )
+    assert "Prices of grain" not in story.text and "Paragraph 3" in story.text
+
+
+def test_a_heading_before_a_captioned_picture_stays_and_one_before_related_stories_goes() -> None:
+    from newsdigest.extract import extract_article
+
+    picture = (
+        "<div class='thumb'><img src='/field.jpg'><div class='thumbcaption'>A combine harvester at work "
+        "on a wheat field near the river, photographed in the evening light.</div></div>"
+    )
+    related = (
+        "<div class='related-stories'><a href='/a'>Rain delays sowing in the north of the country</a> "
+        "<a href='/b'>Fertiliser prices climb for the third month in a row</a></div>"
+    )
+    page = (
+        f"<html><body><article><h1>Harvest</h1>{_paragraph(1)}<h2>The fields</h2>{picture}{_paragraph(2)}"
+        f"<h2>Related stories</h2>{related}{_paragraph(3)}</article></body></html>"
+    )
+    paragraphs = extract_article(page).text.split("\n\n")
+    assert "The fields" in paragraphs and "Related stories" not in paragraphs
+    assert not any("combine harvester" in p for p in paragraphs)

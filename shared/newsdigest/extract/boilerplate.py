@@ -119,6 +119,13 @@ def layer_or_bio(value: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def names_caption(value: str) -> bool:
+    """Class words of a picture's caption or credit box."""
+    low = value.lower()
+    return any(word in low for word in V.CAPTIONS)
+
+
+@lru_cache(maxsize=4096)
 def other_stories(value: str) -> bool:
     """Class words of boxes that hold other stories or reader threads."""
     low = value.lower()

@@ -64,6 +64,7 @@ PARA_TAGS = frozenset(["p", "pre", "blockquote", "li", "dd", "td", "h2", "h3", "
 HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 
 CUT = "nd-cut"  # placeholder tag left where a box with text was removed
+CAPTION_CUT = "caption"  # attribute of a placeholder that stands for a picture's caption
 
 
 @dataclass(slots=True)
@@ -192,14 +193,15 @@ def _forget(el: etree._Element, stats: StatsMap) -> None:
         parent = parent.getparent()
 
 
-def cut(el: etree._Element, stats: StatsMap) -> None:
+def cut(el: etree._Element, stats: StatsMap, *, caption: bool = False) -> None:
     """Remove ``el`` and leave an empty placeholder: the writer then knows a box stood here, and can
-    drop the heading that introduced it ("Related stories", "Mehr zum Thema")."""
+    drop the heading that introduced it ("Related stories", "Mehr zum Thema"); not for a picture's
+    ``caption``, which no heading introduces."""
     parent = el.getparent()
     if parent is None:
         return
     _forget(el, stats)
-    marker = etree.Element(CUT)
+    marker = etree.Element(CUT, {CAPTION_CUT: "1"} if caption else None)
     marker.tail = el.tail
     parent.replace(el, marker)
 

@@ -19,6 +19,7 @@ from newsdigest.extract.boilerplate import (
     is_hidden,
     is_marked_boilerplate,
     layer_or_bio,
+    names_caption,
     other_stories,
 )
 from newsdigest.extract.measure import StatsMap, cut, drop
@@ -255,7 +256,9 @@ def prune(root: etree._Element, stats: StatsMap) -> list[etree._Element]:
             ):
                 removed.append(el)
                 if text >= T.CUT_MIN_TEXT:
-                    cut(el, stats)
+                    # A picture's caption is not a box a heading introduces: the heading before a
+                    # captioned picture is the section's.
+                    cut(el, stats, caption=names_caption(class_id(el)))
                 else:
                     drop(el, stats)
                 continue

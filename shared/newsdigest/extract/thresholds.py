@@ -150,6 +150,11 @@ CAPTION_MAX = 300
 DANGLING_BOX_MIN = 50
 # A list item or cell more than this share links is a link (not in a reference list).
 ITEM_LINK_SHARE = 0.65
+# Headings made of links head the text's sections when at least this many of them are each followed by
+# a paragraph of sentences (a listicle's entries, a manual's sections); one alone is another story's
+# headline set into the text. Set by the dev pages: the sections of videos-1 and mercurial (fulltext)
+# keep their headings, the "Mire: ..." and "MIRA: ..." teasers (segment) stay out.
+LINKED_SECTIONS_MIN = 2
 # A box around one sentence-ending paragraph stays at up to this link share, if its paragraph is
 # this share of it. Set: 91bda0f (two pages regain paragraphs; the looser test cost F1 0.0005).
 ONE_PARAGRAPH_LINKS = 0.5

@@ -18,7 +18,15 @@ from lxml import etree
 
 from newsdigest.extract import thresholds as T
 from newsdigest.extract import vocabulary as V
-from newsdigest.extract.measure import BLOCK_TAGS, CUT, HEADINGS, Stats, StatsMap, box_is_links
+from newsdigest.extract.measure import (
+    BLOCK_TAGS,
+    CAPTION_CUT,
+    CUT,
+    HEADINGS,
+    Stats,
+    StatsMap,
+    box_is_links,
+)
 from newsdigest.extract.textshape import (
     INVISIBLE,
     SENTENCE_END_STRICT,
@@ -37,6 +45,7 @@ _LISTS = frozenset({"ul", "ol", "dl"})
 _ITEMS = frozenset({"li", "dd", "dt", "td", "th"})
 _BOXES = frozenset({"div", "section", "article", "table", "tr", "header"})
 _TEXT_BLOCKS = frozenset({"p", "li", "dd", "td", "blockquote", "h2", "h3", "h4", "h5", "h6"})
+_ELLIPSES = ("…", "...", "….")
 _HOST = re.compile(r"^https?://(?:www\.)?([^/:?#]+)", re.I)
 
 
@@ -68,6 +77,7 @@ class Para:
     element: etree._Element | None = None
     sources: tuple[Source, ...] = ()
     seq: int = 0  # order of writing, kept while paragraphs are dropped
+    linked: bool = False  # a heading made of a link (see _linked_headings_without_text)
 
     def block(self) -> Block:
         kind: BlockKind = "heading" if self.heading else "item" if self.item else "paragraph"
@@ -93,6 +103,7 @@ class _Writer:
         self.heading_depth = 0
         self.item_depth = 0
         self.follow = False
+        self.linked = False
         self.sources: list[Source] = []
         self.open: list[etree._Element] = []  # block elements entered and not yet left
         self.root: etree._Element | None = None  # the chosen block being written
@@ -118,6 +129,7 @@ class _Writer:
         sources = tuple(self.sources)
         self.sources.clear()
         follow, self.follow = self.follow, False
+        linked, self.linked = self.linked, False
         if INVISIBLE.search(raw):
             raw = INVISIBLE.sub("", raw)
         lines = [WS.sub(" ", line).strip() for line in raw.split("\n")]
@@ -133,12 +145,13 @@ class _Writer:
         if text:
             element = self.open[-1] if self.open else self.root
             heading, item = self.heading_depth > 0, self.item_depth > 0
-            self.paras.append(Para(text, heading, item, follow, element, sources, self.written))
+            self.paras.append(Para(text, heading, item, follow, element, sources, self.written, linked))
             self.written += 1
 
-    def drop_dangling_heading(self) -> None:
-        # A heading whose box was skipped ("Related articles", "Mehr zum Thema:") is furniture too.
-        if self.parts or not self.paras:
+    def drop_dangling_heading(self, *, headings: bool = True) -> None:
+        # A heading whose box was skipped ("Related articles", "Mehr zum Thema:") is furniture too;
+        # so is a label before it. ``headings=False``: labels only.
+        if self.parts or not self.paras or (not headings and self.paras[-1].heading):
             return
         if is_box_label(self.paras[-1]):
             self.paras.pop()
@@ -185,7 +198,7 @@ def write(
                 continue
             if tag == CUT:
                 writer.flush()
-                writer.drop_dangling_heading()
+                writer.drop_dangling_heading(headings=el.get(CAPTION_CUT) is None)
                 writer.add(el.tail, el, True)
                 continue
             if el is not block and (
@@ -202,6 +215,10 @@ def write(
                 writer.open.append(el)
                 if tag in HEADINGS:
                     writer.heading_depth += 1
+                    if el is not block and tag in _TEXT_BLOCKS and _is_linked_heading(el, stats):
+                        writer.linked = True
+                        if stats[el].text >= T.DANGLING_BOX_MIN:
+                            writer.drop_dangling_heading()  # as for a skipped box: another story's
                 elif tag in _ITEMS:
                     writer.item_depth += 1
             elif tag == "br":
@@ -212,7 +229,33 @@ def write(
             stack.append((el, True))
             stack.extend((child, False) for child in reversed(el))
         writer.flush()
-    return Written(writer.paras, writer.placeholders)
+    return Written(_linked_headings_without_text(writer.paras), writer.placeholders)
+
+
+def _is_linked_heading(el: etree._Element, stats: StatsMap) -> bool:
+    st = stats.get(el)
+    return st is not None and st.text > 0 and st.links / st.text > T.ITEM_LINK_SHARE
+
+
+def _linked_headings_without_text(paras: list[Para]) -> list[Para]:
+    """``paras`` without the headings made of a link, unless they head sections of running text.
+
+    Headings that are links are the sections' own in listicles ("20) <a>Faces Places</a>", linking
+    the film's review) and in documentation (back-links to the contents): a series of them, each
+    followed by a paragraph of sentences. Otherwise they are other stories' headlines: in a row of
+    teasers (another heading, a list item, a label, a summary cut short with an ellipsis or nothing
+    follows each), or one set between the story's paragraphs ("Mire: <a>...</a>")."""
+    heads = [
+        i
+        for i, para in enumerate(paras)
+        if para.linked
+        and i + 1 < len(paras)
+        and not (paras[i + 1].heading or paras[i + 1].item)
+        and SENTENCE_END_STRICT.search(paras[i + 1].text)
+        and not paras[i + 1].text.endswith(_ELLIPSES)
+    ]
+    keep = set(heads) if len(heads) >= T.LINKED_SECTIONS_MIN else set()
+    return [para for i, para in enumerate(paras) if not para.linked or i in keep]
 
 
 def blocks_of(kept: list[Para], placeholders: list[tuple[int, etree._Element]]) -> list[Block]:
@@ -261,6 +304,8 @@ def _skip(
         )
         return links and not (site and tag in {"ul", "ol"} and _is_reference(el, site, refs))
     if tag in _TEXT_BLOCKS:
+        if tag in HEADINGS:
+            return False  # a heading made of a link: what follows decides (_linked_headings_without_text)
         if density > T.ITEM_LINK_SHARE and tag == "li" and site:
             parent = el.getparent()
             return parent is None or not _is_reference(parent, site, refs)
