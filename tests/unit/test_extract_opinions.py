@@ -7,6 +7,7 @@ import time
 import pytest
 from lxml import etree
 from newsdigest import extract_article
+from newsdigest.extract import article as article_module
 from newsdigest.extract import opinions
 from newsdigest.extract import thresholds as T
 from newsdigest.extract.measure import cut, measure
@@ -31,6 +32,7 @@ def test_a_sound_result_asks_no_opinion(monkeypatch: pytest.MonkeyPatch) -> None
         raise AssertionError("opinions read for a sound result")
 
     monkeypatch.setattr(opinions, "gather", refuse)
+    monkeypatch.setattr(article_module, "_unpruned_body", refuse)  # nor parses the page again
     html = _page(f"<h1>Council approves the budget</h1><article>{_body(6)}</article><nav>Home</nav>")
     article = extract_article(html)
     assert article.extraction == "cascade"
@@ -39,10 +41,12 @@ def test_a_sound_result_asks_no_opinion(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_a_result_holding_little_of_the_page_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
+    read: list[str] = []
     gather = opinions.gather
 
     def counted(*args: object, **kwargs: object) -> list[opinions.Opinion]:
         calls.append(1)
+        read.append("".join(args[0].itertext()))  # type: ignore[attr-defined]
         return gather(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(opinions, "gather", counted)
@@ -55,6 +59,8 @@ def test_a_result_holding_little_of_the_page_is_checked(monkeypatch: pytest.Monk
     article = extract_article(html)
     assert calls == [1]
     assert "budget 3" in article.text
+    # The opinions read the page as it was before the prune pass cut the thread from it.
+    assert "Reader 11 wrote" in read[0] and "Reader 11" not in article.text
 
 
 def test_soundness_is_the_share_that_no_replacement_can_reach() -> None:

@@ -62,7 +62,7 @@ def extract_article(
     if root is None:
         return _empty(url, encoding, "the page holds no parseable HTML", notes)
     try:
-        return _extract(root, url, encoding, notes, page_chars=len(text), structure=structure)
+        return _extract(root, url, encoding, notes, source=text, structure=structure)
     except RecursionError as exc:
         # Markup nested past what the tree walks can follow is the page's doing: a clear outcome.
         # Anything else raised here is a bug in the extractor and propagates as one (the retry
@@ -109,7 +109,7 @@ def _extract(
     encoding: str | None,
     notes: list[str],
     *,
-    page_chars: int,
+    source: str,
     structure: bool,
 ) -> Article:
     meta = meta_mod.collect(root, url, notes)
@@ -124,14 +124,21 @@ def _extract(
     title = choose_title(title_sources, site_name=site_name, url=url, headings=meta.h1)
 
     # Before any pruning: the whole page.
-    release = release_day(root, url, page_chars=page_chars, elements=meta.elements)
+    release = release_day(root, url, page_chars=len(source), elements=meta.elements)
     body = root.find("body")
     if body is None:
         body = root
     pictures = Pictures()
     strip_furniture_tags(root, pictures.set_aside if structure else None)
     published = published_date(release, url=url, jl=jl, meta=meta, body=body, headings=meta.h1)
-    found = main_text(body, title, url, jl.body, mark=pictures.mark if structure else None)
+    found = main_text(
+        body,
+        title,
+        url,
+        jl.body,
+        unpruned=lambda: _unpruned_body(source),
+        mark=pictures.mark if structure else None,
+    )
     paragraphs = found.paragraphs
     text = "\n\n".join(paragraphs)
     html = markdown = ""
@@ -183,6 +190,18 @@ def _extract(
         notes=notes,
         extraction=found.path if text else "none",
     )
+
+
+def _unpruned_body(source: str) -> etree._Element:
+    """The body as the main-text passes first saw it (parsed, furniture tags stripped), for the second
+    opinions: parsed again from the page on the few pages that ask, rather than copied on every page
+    before the prune pass in case they do."""
+    root = parse_html(source, [])  # the caps were noted on the first parse
+    if root is None:  # it parsed the first time; the same text parses the same way
+        raise AssertionError("the page no longer parses")
+    strip_furniture_tags(root)
+    body = root.find("body")
+    return root if body is None else body
 
 
 def _line(value: str | None, notes: list[str], what: str) -> str | None:

@@ -74,19 +74,21 @@ def main_text(
     url: str | None,
     jsonld_body: str | None,
     *,
+    unpruned: Callable[[], etree._Element] | None = None,
     mark: Callable[[list[etree._Element]], list[etree._Element]] | None = None,
 ) -> MainText:
     """Run the passes over ``body`` (pruned in place), fall back when they find too little, and check
     a doubtful result against the second opinions (:mod:`.opinions`).
 
-    ``mark`` sees the chosen blocks before they are written and returns the blocks to write (the
-    structured output puts picture placeholders among them, :mod:`.pictures`)."""
+    The opinions read the page as it was before the prune pass: ``unpruned`` gives a fresh copy of
+    ``body`` as it is now, asked for only when the cascade's result is in doubt (without it, ``body``
+    is copied before pruning). ``mark`` sees the chosen blocks before they are written and returns
+    the blocks to write (the structured output puts picture placeholders among them,
+    :mod:`.pictures`)."""
     stats = measure(body)
     ld_blocks = _jsonld_blocks(jsonld_body) if jsonld_body else []
     page_para = stats[body].para if body in stats else 0
-    # The opinions read the page as it was before the prune pass; most pages never need them, so
-    # they read a copy, and only when the cascade's result is in doubt.
-    intact = copy.deepcopy(body)
+    intact = copy.deepcopy(body) if unpruned is None else None
     prune(body, stats)
     chosen, core = choose(body, stats, title)
     if mark is not None:
@@ -101,6 +103,9 @@ def main_text(
         found = MainText(ld_blocks, "jsonld")
     if found.path == "cascade" and opinions.sound(_chars(found.blocks), page_para):
         return found
+    if intact is None:
+        assert unpruned is not None
+        intact = unpruned()
     views = opinions.gather(intact, measure(intact), title, url, ld_blocks)
     mine = opinions.Opinion(found.path, found.blocks)
     verdict = opinions.arbitrate(mine, views)
