@@ -22,8 +22,13 @@ says so.
 (SumyMethodsLayer, and NumpyLayer for the matrix methods) follow NewsdigestLayer on its path and
 SUMMARY_METHOD is set, so its cold start includes the method's imports and its start-up check.
 
+``--snapstart`` also measures each function as SnapStart runs it, interleaved with the plain runs:
+init then ``newsdigest.aws.snapstart.before_snapshot`` (what Lambda snapshots, paid once per published
+version), and as the cold start of a restored sandbox the ``after_restore`` hook and the first event;
+Lambda's own restore of the memory image is not modelled.
+
 Usage: python benchmarks/coldstart.py [--runs 11] [--tracing active|off] [--importtime FUNCTION]
-       [--method default|lead|lexrank|...]
+       [--method default|lead|lexrank|...] [--snapstart]
 """
 
 from __future__ import annotations
@@ -70,6 +75,10 @@ if mode == "floor":
 else:
     import importlib
     app = importlib.import_module("app")
+    snapstart = os.environ.pop("ND_BENCH_SNAPSTART", "") == "1"
+    if snapstart:  # what Lambda runs before it takes the snapshot: part of init, paid once
+        from newsdigest.aws import snapstart as hooks
+        hooks.before_snapshot()
     t1 = time.perf_counter()
 
     class Context:
@@ -86,9 +95,14 @@ else:
 
     with open(os.environ.pop("ND_BENCH_EVENT"), encoding="utf-8") as f:
         event = json.load(f)
+    import resource
     t1e = time.perf_counter()
+    cpu1 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+    if snapstart:  # a restored sandbox: the restore hook, then the event
+        hooks.after_restore()
     result["reply"] = app.lambda_handler(event, Context())
     t2 = time.perf_counter()
+    result["first_cpu"] = sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) - cpu1
 import resource
 result.update(
     init=t1 - t0,
@@ -367,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--importtime", choices=[*FUNCTIONS, "floor"], help="print -X importtime for one cold start"
     )
+    parser.add_argument("--snapstart", action="store_true", help="also measure restored SnapStart sandboxes")
     args = parser.parse_args(argv)
 
     import logging
@@ -408,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
 
             functions = [args.only] if args.only else list(FUNCTIONS)
             samples: dict[str, list[dict[str, Any]]] = {"floor": [], **{fn: [] for fn in functions}}
+            restored: dict[str, list[dict[str, Any]]] = {fn: [] for fn in functions}
             for _ in range(args.runs):
                 resources = stage.prepare()
                 env = child_env(base, None, tracing, tmp)
@@ -419,6 +435,18 @@ def main(argv: list[str] | None = None) -> int:
                     result, _ = spawn(setup_, "handler", setup_.paths[fn], env, event_files[fn])
                     stage.check(fn, result.get("reply"), resources)
                     samples[fn].append(result)
+                    if args.snapstart:
+                        resources = stage.prepare()  # the same work again: no object already done
+                        env = child_env(
+                            {**base, **resources.functions[fn].environment},
+                            fn, tracing, setup_.paths[fn][0],
+                        )  # fmt: skip
+                        result, _ = spawn(
+                            setup_, "handler", setup_.paths[fn], {**env, "ND_BENCH_SNAPSTART": "1"},
+                            event_files[fn],
+                        )  # fmt: skip
+                        stage.check(fn, result.get("reply"), resources)
+                        restored[fn].append(result)
     finally:
         server.stop()
 
@@ -453,6 +481,19 @@ def main(argv: list[str] | None = None) -> int:
         loaded = sorted({w for r in rows for w in WATCH if w in r["modules"]})
         heavy = ", ".join(loaded) or "none"
         print(f"{'':<20}modules loaded: {len(rows[0]['modules'])}; watched heavy ones: {heavy}")
+    if args.snapstart:
+        print("\nwith SnapStart (init and before_snapshot in the snapshot; a restored sandbox pays the")
+        print("after_restore hook and its first event), beside the first event of a plain cold start:")
+        for fn in functions:
+            rows, plain = restored[fn], samples[fn]
+
+            def wall_cpu(rows: list[dict[str, Any]]) -> str:
+                return f"{fmt(median(rows, 'first')).strip()} (CPU {fmt(median(rows, 'first_cpu')).strip()})"
+
+            print(
+                f"{fn:<20}snapshotted init {fmt(median(rows, 'init')).strip()}; restored first event "
+                f"{wall_cpu(rows)} against {wall_cpu(plain)} without SnapStart"
+            )
     floor_rss = median(samples["floor"], "maxrss_mb")
     print(f"{'floor (boto3 + s3 client + dynamodb resource)':<52}{fmt(floor)}  RSS {floor_rss:.0f} MB")
     verdict = "meets" if worst <= TARGET_RATIO else "MISSES"

@@ -171,11 +171,13 @@ class Ours:
         from newsdigest import extract_article
 
         self.extract = extract_article
+        self.bounded = False  # whether a cost bound left part of the last page's structure plain
 
     def run(self, html: bytes, flip: bool = False) -> tuple[str, float]:
         article, extra = _extra_ms(
             lambda: self.extract(html, PAGE_URL), lambda: self.extract(html, PAGE_URL, structure=False), flip
         )
+        self.bounded = any(note.startswith("structure:") for note in article.notes)
         return article.html, extra
 
 
@@ -315,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         tool.run(b"<html><body><article><p>Warm up, warm up, warm up.</p></article></body></html>")
     scores = {tool.name: Score() for tool in tools}
     worst: list[tuple[float, str, dict[str, float]]] = []
+    unbounded, bounded_pages = Score(), []  # ours on the pages no cost bound cut
     for n, (page_id, html, expected) in enumerate(pages):
         want = items(expected)
         for tool in tools:
@@ -329,6 +332,11 @@ def main(argv: list[str] | None = None) -> int:
             recalls = score.add(items(out), want)
             if tool.name == "newsdigest" and recalls:
                 worst.append((min(recalls.values()), page_id, recalls))
+            if isinstance(tool, Ours):
+                if tool.bounded:
+                    bounded_pages.append(page_id)
+                else:
+                    unbounded.add(items(out), want)
 
     print(f"pages: {len(pages)} (Readability's expected HTML); items expected per type: "
           + ", ".join(f"{k} {scores['newsdigest'].expected[k]}" for k in KINDS))  # fmt: skip
@@ -351,6 +359,13 @@ def main(argv: list[str] | None = None) -> int:
             if a < b
         ]  # fmt: skip
         print("newsdigest behind on: " + (", ".join(behind) if behind else "nothing"))
+    if bounded_pages:
+        print(
+            "newsdigest: structure cut by its cost bound (extract/structure.py) on "
+            f"{', '.join(bounded_pages)}; on the other pages: "
+            + ", ".join(f"{k} {unbounded.precision(k):.3f}/{unbounded.recall(k):.3f}" for k in KINDS)
+            + " (P/R)"
+        )
     if args.failures:
         for low, page_id, recalls in sorted(worst)[: args.failures]:
             print(

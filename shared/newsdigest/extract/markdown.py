@@ -28,9 +28,11 @@ if TYPE_CHECKING:
 _UNSAFE_DESTINATION = re.compile(r"[\s()<>\\`]|[\x00-\x1f]")
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w{1,32};)")
+_ANY_SPECIAL = re.compile(r"[\\`*_\[\]<>~|&]")
 # Markup only at the start of a line: headings, list markers, setext underlines, numbered items.
 _LINE_MARKER = re.compile(r"^(\s*)(#{1,6}|[-+=]|-{2,}|={2,})(?=\s|$)")
 _LINE_NUMBER = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
+_LINE_START_CHARS = frozenset("#-+=0123456789")
 _WS = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 # Elements whose first text starts a line of Markdown.
@@ -59,9 +61,12 @@ def destination(url: str) -> str:
 
 def escape_text(text: str, *, line_start: bool) -> str:
     """Text as Markdown that renders as exactly this text."""
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    text = _ENTITY_LIKE.sub(r"\\&", text)
-    if line_start:
+    # Most text holds none of these: one scan instead of four substitutions.
+    if _ANY_SPECIAL.search(text):
+        text = _INLINE_SPECIAL.sub(r"\\\1", text)
+        if "&" in text:
+            text = _ENTITY_LIKE.sub(r"\\&", text)
+    if line_start and text.lstrip()[:1] in _LINE_START_CHARS:
         text = _LINE_MARKER.sub(r"\1\\\2", text, count=1)
         text = _LINE_NUMBER.sub(r"\1\\\2", text, count=1)
     return text
