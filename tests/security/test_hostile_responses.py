@@ -7,6 +7,7 @@ These are served straight from a loopback server, so they use settings with
 from __future__ import annotations
 
 import gzip
+import http.client
 import time
 from dataclasses import replace
 
@@ -66,6 +67,26 @@ def test_body_exactly_at_limit_is_accepted(target, loopback_ok) -> None:
     body = b"<html>" + b"a" * (loopback_ok.max_bytes - 6)
     target.routes["/exact"] = raw(200, body, {"Content-Type": "text/html"})
     assert len(_fetch(target, "/exact", loopback_ok).body) == loopback_ok.max_bytes
+
+
+def test_a_body_ended_by_connection_close_is_read_whole_as_python_313_reads_it(
+    target, loopback_ok, monkeypatch
+) -> None:
+    # Python 3.13's http.client (Lambda's runtime) closes the response, and with it the socket after
+    # "Connection: close", as soon as Content-Length bytes are read; older versions wait for one more
+    # read. Here every version reads as 3.13 does.
+    read1 = http.client.HTTPResponse.read1
+
+    def read1_as_in_313(self: http.client.HTTPResponse, n: int = -1) -> bytes:
+        chunk = read1(self, n)
+        if self.length == 0:
+            self._close_conn()  # type: ignore[attr-defined]
+        return chunk
+
+    monkeypatch.setattr(http.client.HTTPResponse, "read1", read1_as_in_313)
+    body = b"<html><body>" + b"<p>a paragraph</p>" * 5000 + b"</body></html>"  # several reads
+    target.routes["/closing"] = raw(200, body, {"Content-Type": "text/html"})  # sends Connection: close
+    assert _fetch(target, "/closing", loopback_ok).body == body
 
 
 # --- decompression ------------------------------------------------------------------------------

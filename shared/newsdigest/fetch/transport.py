@@ -151,10 +151,16 @@ class Exchange:
         try:
             while True:
                 left = self._deadline.check("body read")
-                self._sock.settimeout(max(0.001, min(self._read_timeout, left)))
-                # read1 returns what one socket read gives, so the deadline is checked between
-                # trickled bytes instead of after a full buffer.
-                chunk = self._response.read1(_READ_CHUNK)
+                if self._response.isclosed():
+                    # The whole body is in: from Python 3.13 (Lambda's runtime) http.client releases
+                    # the socket the moment it has read Content-Length bytes, and after "Connection:
+                    # close" nothing else holds it, so it takes no timeout any more (EBADF).
+                    chunk = b""
+                else:
+                    self._sock.settimeout(max(0.001, min(self._read_timeout, left)))
+                    # read1 returns what one socket read gives, so the deadline is checked between
+                    # trickled bytes instead of after a full buffer.
+                    chunk = self._response.read1(_READ_CHUNK)
                 if not chunk:
                     if self._watchdog.fired:
                         raise TransientError(
