@@ -117,6 +117,20 @@ def test_a_claim_is_pending_until_the_send_then_lasting_and_a_lapsed_claim_is_fr
     assert state.claim(legacy, source_id="s1", now=now) == "seen"
 
 
+def test_seen_urls_are_read_a_hundred_at_a_time_and_pending_claims_are_not_seen(resources) -> None:
+    state = CrawlStateTable(resources.refs["CrawlStateTable"])
+    now = time.time()
+    urls = [f"https://news.example/2024/05/story-{i}" for i in range(150)]
+    queued, pending = urls[::3], urls[1::3]  # the rest were never claimed
+    for url in queued + pending:
+        assert state.claim(url, source_id="s1", now=now) == "new"
+    state.confirm(queued, source_id="s1", expires=int(now) + 3600)
+    legacy = urls[2]  # a record from before claims had a state: a lasting one
+    state.table.put_item(Item={"key": f"url#{legacy}", "source_id": "s0", "expires": int(now) + 3600})
+    assert state.seen_urls(urls) == {*queued, legacy}  # 150 keys: two BatchGetItem calls
+    assert state.seen_urls([]) == set()
+
+
 def test_a_run_that_dies_before_sending_loses_no_url_on_the_real_tables(resources) -> None:
     from newsdigest.aws.discovery import DiscoveredQueue, DiscoveryStore
     from newsdigest.fetch.policy import FetchSettings

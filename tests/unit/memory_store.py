@@ -18,6 +18,9 @@ class MemoryStore:
         #: host -> the last request's time (the shared turn of every container)
         self.turns: dict[str, float] = {}
         self.documents: dict[str, Any] = {}
+        #: how many URLs each seen-URL read asked for, and every URL a conditional claim was tried on
+        self.lookups: list[int] = []
+        self.claimed: list[str] = []
 
     def list_sources(self) -> list[Any]:
         return list(self.sources.values())
@@ -25,7 +28,12 @@ class MemoryStore:
     def save_state(self, source: Any) -> None:
         self.sources[source.id] = source
 
+    def seen_urls(self, urls: Sequence[str]) -> set[str]:
+        self.lookups.append(len(urls))
+        return {u for u in urls if u in self.claims and self.claims[u][0] != "pending"}
+
     def claim(self, url: str, *, source_id: str, now: float) -> str:
+        self.claimed.append(url)
         held = self.claims.get(url)
         if held is not None:
             state, expires = held

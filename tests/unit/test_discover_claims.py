@@ -98,3 +98,28 @@ def test_a_url_whose_send_failed_is_released_and_queued_by_the_next_run() -> Non
     clock.now += 60
     again = _run(site, store, queue, clock, source_id)
     assert [q.url for q in again.queued] == [URLS[1]] and again.seen == 2
+
+
+def test_known_urls_are_read_in_batches_and_only_the_others_claimed() -> None:
+    urls = [f"https://a.example/2024/05/story-{i}" for i in range(250)]
+    site = Site({FEED: _feed(urls)}, {"https://a.example": "User-agent: *\n"})
+    source = validate_source({"url": FEED, "requests_per_minute": 600, "max_new_per_run": 1000})
+    store, clock = MemoryStore([source]), Clock()
+    new = set(urls[::25])  # ten the feed lists for the first time
+    for url in set(urls) - new:
+        store.claims[url] = ("queued", clock.now + limits.SEEN_TTL_SECONDS)
+    queue = MemoryQueue()
+    report = _run(site, store, queue, clock, source.id)
+    assert {q.url for q in queue.sent} == new and report.seen == 240
+    assert store.lookups == [100, 100, 50]  # three reads for 250 entries
+    assert sorted(store.claimed) == sorted(new)  # a conditional write only for what looked new
+
+
+def test_a_run_that_reaches_its_cap_reads_no_further_than_the_chunk_it_is_in() -> None:
+    urls = [f"https://a.example/2024/05/story-{i}" for i in range(500)]
+    site = Site({FEED: _feed(urls)}, {"https://a.example": "User-agent: *\n"})
+    source = validate_source({"url": FEED, "requests_per_minute": 600, "max_new_per_run": 30})
+    store, clock = MemoryStore([source]), Clock()
+    report = _run(site, store, MemoryQueue(), clock, source.id)
+    assert len(report.queued) == 30 and report.deferred == 470
+    assert store.lookups == [limits.SEEN_LOOKUP_CHUNK] and len(store.claimed) == 30

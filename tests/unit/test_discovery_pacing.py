@@ -1,5 +1,5 @@
-"""Per-host pacing arithmetic, no network or AWS: the interval a host gets, the whole-second SQS delays
-its URLs get, the process-level pacer, and the delays one Discover run hands out across hosts."""
+"""Per-host pacing arithmetic, no network or AWS: the interval a host gets, the slots and whole-second SQS
+delays its URLs get, the process-level pacer, and the delays one Discover run hands out across hosts."""
 
 from __future__ import annotations
 
@@ -35,20 +35,25 @@ def test_host_interval_is_the_stricter_of_our_rate_and_crawl_delay(
     assert host_interval(per_minute, crawl_delay) == interval
 
 
-def test_slots_hand_out_whole_second_delays_one_interval_apart() -> None:
+def test_slots_are_one_interval_apart_and_delays_the_whole_seconds_before_them() -> None:
     slots = HostSlots(interval=2.0, next_at=100.0)
-    assert [slots.reserve(100.0) for _ in range(4)] == [0, 2, 4, 6]
+    assert [slots.reserve(100.0) for _ in range(4)] == [(100.0, 0), (102.0, 2), (104.0, 4), (106.0, 6)]
     assert slots.next_at == 108.0
-    # Asked between seconds: the delay rounds up (never early), and the next slot follows the delay.
-    later = HostSlots(interval=1.5, next_at=100.2)
-    assert later.reserve(100.0) == 1
-    assert later.next_at == pytest.approx(102.5)
+    # A sub-second interval keeps its rate: four slots a second, exactly, whatever the delays round
+    # to (down: a message comes up to a second early and Ingest waits for its slot, never late).
+    fast = HostSlots(interval=0.25, next_at=100.5)
+    booked = [fast.reserve(100.0) for _ in range(10)]
+    assert [at for at, _ in booked] == [100.5 + 0.25 * i for i in range(10)]
+    assert [delay for _, delay in booked] == [0, 0, 1, 1, 1, 1, 2, 2, 2, 2]
+    # A slot already past starts at once.
+    idle = HostSlots(interval=1.5, next_at=90.0)
+    assert idle.reserve(100.0) == (100.0, 0) and idle.next_at == 101.5
 
 
 def test_a_slot_past_sqs_longest_delay_is_refused_and_books_nothing() -> None:
     slots = HostSlots(interval=60.0, next_at=0.0)
-    delays = [slots.reserve(0.0) for _ in range(limits.MAX_DELAY_SECONDS // 60 + 1)]
-    assert delays == list(range(0, limits.MAX_DELAY_SECONDS + 1, 60))
+    booked = [slots.reserve(0.0) for _ in range(limits.MAX_DELAY_SECONDS // 60 + 1)]
+    assert [delay for _, delay in booked] == list(range(0, limits.MAX_DELAY_SECONDS + 1, 60))
     booked = slots.next_at
     assert slots.reserve(0.0) is None
     assert slots.next_at == booked

@@ -4,7 +4,9 @@ Chosen over FIFO message groups keyed by host (see README, "Discovery"): a FIFO 
 host's messages but does not space them, so Ingest would still fetch ten of one host's pages back to
 back per batch; and a FIFO queue cannot take S3's notifications nor per-message delays. Instead each
 host has a budget of one request per ``interval`` (the source's requests per minute, or robots.txt's
-Crawl-delay when longer), and each queued URL gets the next free slot as its SQS ``DelaySeconds``.
+Crawl-delay when longer), and each queued URL gets the next free slot: its exact time travels in the
+message (``not_before``, which Ingest waits for) and its whole seconds are the SQS ``DelaySeconds``
+(rounded down: a message comes at most a second early and waits, never late because of rounding).
 Slots outlive the run (stored per host), so two sources on one host, or two runs, share one budget.
 
 Slots are a plan: a message can be delivered late (a busy container, a redelivery) and then sit next to
@@ -45,14 +47,18 @@ class HostSlots:
     interval: float
     next_at: float
 
-    def reserve(self, now: float) -> int | None:
-        """Whole seconds to delay the next fetch by (SQS delays are whole seconds), or None when the
-        next slot is further ahead than SQS can delay a message."""
-        delay = max(0, math.ceil(self.next_at - now))
-        if delay > limits.MAX_DELAY_SECONDS:
+    def reserve(self, now: float) -> tuple[float, int] | None:
+        """The next slot (epoch seconds) and the whole seconds SQS delays its message by, or None when
+        the slot is further ahead than SQS can delay a message (nothing booked).
+
+        Slots are exactly ``interval`` apart whatever the rounding: had the next slot followed the
+        delay rounded up, every slot of a sub-second or fractional interval would lose up to a
+        second (600 requests a minute would become about 55)."""
+        at = max(self.next_at, now)
+        if at - now > limits.MAX_DELAY_SECONDS:
             return None
-        self.next_at = now + delay + self.interval
-        return delay
+        self.next_at = at + self.interval
+        return at, math.floor(at - now)
 
 
 class Pacer:

@@ -2,10 +2,11 @@
 
 One run reads each due source's documents (the source URL; a homepage's advertised feeds and its
 robots.txt sitemaps; a sitemap index's newest children), within :mod:`newsdigest.discovery.limits`.
-Every candidate is canonicalised first; a conditional put of its seen-URL record decides whether it is
-new (exactly once, whichever source or run lists it again); new URLs go to the queue with the delay
-their host's budget gives them. The record is a *pending* claim with a short life
-(:data:`limits.PENDING_CLAIM_SECONDS`) until the send to the queue succeeded, and only then becomes
+Every candidate is canonicalised first; the seen-URL records of the candidates are read in batches
+(most of what a feed lists was seen on an earlier run), and for each remaining one a conditional put of
+its record decides whether it is new (exactly once, whichever source or run lists it again); new URLs
+go to the queue with the slot their host's budget gives them. The record is a *pending* claim with a
+short life (:data:`limits.PENDING_CLAIM_SECONDS`) until the send to the queue succeeded, and only then becomes
 the lasting seen-URL record: a run that dies between claim and send leaves a claim that lapses, and the
 next run to list the URL queues it (at worst twice, which the per-article idempotency absorbs), where a
 lasting record written before the send would have hidden the article for the record's whole TTL.
@@ -83,6 +84,7 @@ ClaimResult = Literal["new", "seen", "pending"]
 class CrawlStore(Protocol):
     def list_sources(self) -> list[CrawlSource]: ...
     def save_state(self, source: CrawlSource) -> None: ...
+    def seen_urls(self, urls: Sequence[str]) -> set[str]: ...
     def claim(self, url: str, *, source_id: str, now: float) -> ClaimResult: ...
     def confirm(self, urls: Sequence[str], *, source_id: str, expires: int) -> None: ...
     def release(self, url: str) -> None: ...
@@ -352,52 +354,25 @@ class DiscoverService:
     ) -> None:
         cap = min(source.max_new_per_run, limit) if limit else source.max_new_per_run
         expires = int(self.clock()) + limits.SEEN_TTL_SECONDS
-        looked: set[str] = set()
+        eligible = self._eligible(source, candidates, report)
         batch: list[QueuedUrl] = []
         full_hosts: set[str] = set()
-        for candidate in newest_first(candidates):
-            try:
-                url = canonical_url(candidate.url)
-            except ValueError:
-                continue
-            if url in looked or urlsplit(url).scheme not in {"http", "https"}:
-                continue
-            looked.add(url)
-            report.found += 1
-            if len(batch) >= cap or len(looked) > limits.MAX_CANDIDATES_PER_RUN:
-                report.deferred += 1
-                continue
-            if not source.wants(url):
-                report.filtered += 1
-                continue
-            rules = self.robots.get(_origin(url))
-            if rules is not None and not rules.can_fetch(self.fetch_settings.user_agent, url):
-                report.disallowed += 1
-                continue
-            host = urlsplit(url).netloc
-            if host in full_hosts:
-                report.deferred += 1
-                continue
-            now = self.clock()
-            claimed = self.store.claim(url, source_id=source.id, now=now)
-            if claimed == "seen":
-                report.seen += 1
-                continue
-            if claimed == "pending":
-                report.pending += 1
-                continue
-            slots = self._host_slots(source, url, host, now)
-            delay = slots.reserve(now)
-            if delay is None:
-                self.store.release(url)  # not claimed after all: the next run queues it
-                full_hosts.add(host)
-                report.deferred += 1
-                continue
-            batch.append(
-                QueuedUrl(
-                    url, Source.from_url(url).article_id, source.id, host, delay, now + delay, slots.interval
-                )
-            )
+        for start in range(0, len(eligible), limits.SEEN_LOOKUP_CHUNK):
+            if len(batch) >= cap:
+                report.deferred += len(eligible) - start
+                break
+            chunk = eligible[start : start + limits.SEEN_LOOKUP_CHUNK]
+            seen = self.store.seen_urls([url for url, _ in chunk])
+            for url, host in chunk:
+                if len(batch) >= cap or host in full_hosts:
+                    report.deferred += 1
+                    continue
+                if url in seen:
+                    report.seen += 1
+                    continue
+                queued = self._claim(source, url, host, report, full_hosts)
+                if queued is not None:
+                    batch.append(queued)
         failed = self.queue.send(batch) if batch else []
         lost = {f.url for f in failed}
         for url in lost:
@@ -414,6 +389,59 @@ class DiscoverService:
                 }
             )
         report.queued = sent
+
+    def _eligible(
+        self, source: CrawlSource, candidates: list[Candidate], report: SourceReport
+    ) -> list[tuple[str, str]]:
+        """(canonical URL, host) of the candidates this run may queue, newest first and distinct; what
+        is dropped is counted on the report."""
+        looked: set[str] = set()
+        eligible: list[tuple[str, str]] = []
+        for candidate in newest_first(candidates):
+            try:
+                url = canonical_url(candidate.url)
+            except ValueError:
+                continue
+            if url in looked or urlsplit(url).scheme not in {"http", "https"}:
+                continue
+            looked.add(url)
+            report.found += 1
+            if len(looked) > limits.MAX_CANDIDATES_PER_RUN:
+                report.deferred += 1
+                continue
+            if not source.wants(url):
+                report.filtered += 1
+                continue
+            rules = self.robots.get(_origin(url))
+            if rules is not None and not rules.can_fetch(self.fetch_settings.user_agent, url):
+                report.disallowed += 1
+                continue
+            eligible.append((url, urlsplit(url).netloc))
+        return eligible
+
+    def _claim(
+        self, source: CrawlSource, url: str, host: str, report: SourceReport, full_hosts: set[str]
+    ) -> QueuedUrl | None:
+        """Claim ``url`` and book its host's next slot: the message to send, or None when another run
+        holds or sent it, or when the host's slots are booked past SQS's longest delay (then the host
+        joins ``full_hosts``)."""
+        now = self.clock()
+        claimed = self.store.claim(url, source_id=source.id, now=now)
+        if claimed == "seen":  # sent by a run since the records were read
+            report.seen += 1
+            return None
+        if claimed == "pending":
+            report.pending += 1
+            return None
+        slots = self._host_slots(source, url, host, now)
+        slot = slots.reserve(now)
+        if slot is None:
+            self.store.release(url)  # not claimed after all: the next run queues it
+            full_hosts.add(host)
+            report.deferred += 1
+            return None
+        at, delay = slot
+        return QueuedUrl(url, Source.from_url(url).article_id, source.id, host, delay, at, slots.interval)
 
     def _host_slots(self, source: CrawlSource, url: str, host: str, now: float) -> HostSlots:
         slots = self._slots.get(host)
