@@ -21,6 +21,9 @@ from newsdigest.extract.markup import bound_markup
 # C0 controls other than tab/newline/carriage return/form feed: NUL in particular would make libxml2
 # stop reading the document.
 _CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 0x7F])
+# Form feed is whitespace to HTML but not a character XML allows: libxml2 keeps it in text, and lxml
+# then refuses that text whenever a pass moves it (ValueError), so it becomes the space it stands for.
+_FORM_FEED_AS_SPACE = bytes.maketrans(b"\x0c", b" ")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _START_TAG = re.compile(r"<[a-zA-Z]")
 # Wrapper tags that carry no paragraph structure; dropped when re-parsing over-deep documents.
@@ -61,7 +64,8 @@ def _parse(text: str, notes: list[str]) -> etree._Element | None:
     try:
         # Deleting ASCII control bytes after encoding is safe (UTF-8 continuation bytes are >= 0x80)
         # and far cheaper than doing it on the str.
-        data = bound_markup(text.encode("utf-8", "replace").translate(None, _CONTROL_BYTES), notes)
+        data = text.encode("utf-8", "replace").translate(_FORM_FEED_AS_SPACE, _CONTROL_BYTES)
+        data = bound_markup(data, notes)
         root = etree.fromstring(data, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError, TypeError):
         return None
