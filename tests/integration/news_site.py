@@ -44,7 +44,7 @@ XXE = b"""<?xml version="1.0"?>
 @dataclass
 class NewsSite:
     articles: int = 6
-    crawl_delay: int = 1
+    crawl_delay: float = 1
     #: Extra documents to serve: path -> (content type, body).
     extra: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     hits: list[tuple[str, float]] = field(default_factory=list)
