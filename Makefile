@@ -25,7 +25,7 @@ help:
 	@echo "make security   cfn-lint + checkov policy scan of template.yaml"
 	@echo "make build      sam build"
 	@echo "make size       unzipped size of each built function and the layer"
-	@echo "make bench      extraction, summarisation, pipeline, cold-start, load and cost benchmarks"
+	@echo "make bench      extraction, summarisation, pipeline, cold-start, load, cost and discovery benchmarks"
 	@echo "make test-e2e   the tests against a deployed stack (NEWSDIGEST_STACK=name)"
 	@echo "make tools-outdated  newer releases of the pinned tools (tools/*.txt)"
 
@@ -97,6 +97,7 @@ bench: install
 	$(BIN)/python benchmarks/coldstart.py  # measures .aws-sam/build (`make build`); else the source tree
 	$(BIN)/python benchmarks/load.py
 	$(BIN)/python benchmarks/cost.py
+	$(BIN)/python benchmarks/discover.py $(if $(wildcard .aws-sam/build/DiscoverFunction/app.py),,--skip-coldstart)
 
 tools-outdated: $(SAM) $(CHECKOV_VENV)/bin/checkov
 	@$(SAM_VENV)/bin/pip list --outdated --disable-pip-version-check | grep -iE '^(Package|-+|aws-sam-cli) ' || echo "aws-sam-cli: up to date"
