@@ -231,7 +231,7 @@ def test_hostile_documents_end_as_recorded_failures_of_their_source(runtime) -> 
 def test_the_schedule_runs_due_sources_only(runtime) -> None:
     site = NewsSite(articles=2, crawl_delay=0)
     with serve(site):
-        due = _add(runtime, site.base + "/feed.rss")
+        due = _add(runtime, site.base + "/feed.rss", requests_per_minute=600)  # no 2 s default pace
         _add(runtime, site.base + "/feed.atom", enabled=False)
         (tick,) = runtime.fire_schedules()
         assert [r["source_id"] for r in tick["sources"]] == [due]
