@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import random
+import re
 import time
 
 import pytest
@@ -148,6 +151,56 @@ def test_broken_jsonld_is_ignored() -> None:
     assert _timed(html.encode()).status == "ok"
 
 
+# Characters libxml2 keeps in the texts it parses and lxml refuses to be given: a form feed (raw or as
+# "&#12;"), other C0 controls written as references, the noncharacters U+FFFE and U+FFFF.
+_NOT_XML = ["\x0c", "&#12;", "&#xc;", "&#1;", "&#x1f;", "&#xFFFE;", "&#65535;", "\ufffe"]
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@pytest.mark.parametrize("junk", _NOT_XML)
+def test_characters_lxml_refuses_in_moved_text(junk: str) -> None:
+    # Each box below goes, and the text after it joins the text before it: after a dropped share box,
+    # after a cut "related" box, after a picture set aside for the structured output.
+    story = PARA.replace("</p>", f"{junk} und Schluss.</p>")
+    html = (
+        f"<html><body><article>{paras(3)}<div class='share'>Teilen</div>{junk}Nach dem Kasten {paras(1)}"
+        f"<div class='related'>{'Mehr zum Thema ' * 10}</div>{junk}Nach den Links{story}"
+        f"<p>Ein Bild<img src='a.jpg'>{junk}und der Text danach, lang genug für einen Absatz im Artikel.</p>"
+        "</article></body></html>"
+    )
+    for structure in (True, False):
+        article = extract_article(html, structure=structure)
+        assert article.status == "ok"
+        assert "Nach dem Kasten" in article.text and "und der Text danach" in article.text
+        assert "Teilen" not in article.text
+
+
+@pytest.mark.parametrize("junk", ["\u0001", "\u000c", "\ufffe", "&#1;"])
+def test_characters_lxml_refuses_in_the_publishers_article_body(junk: str) -> None:
+    body = f"Der Text des Artikels, wie ihn der Verlag angibt, {junk} mit einem Steuerzeichen darin. " * 20
+    ld = json.dumps({"@type": "NewsArticle", "headline": f"Titel {junk}", "articleBody": body})
+    html = (
+        f"<html><head><script type='application/ld+json'>{ld}</script></head><body><p>kurz</p></body></html>"
+    )
+    article = extract_article(html)
+    assert article.extraction == "jsonld"
+    assert "wie ihn der Verlag angibt" in article.text
+    assert not _REFUSED.search(json.dumps(dataclasses.asdict(article), ensure_ascii=False))
+
+
+@pytest.mark.parametrize("junk", _NOT_XML)
+def test_no_field_holds_a_character_an_xml_feed_cannot_carry(junk: str) -> None:
+    html = (
+        f"<html><head><title>Titel {junk}hier</title><meta name='author' content='Jo {junk} Doe'>"
+        f"<meta name='description' content='Kurz {junk} gesagt'></head><body><h1>Titel {junk}hier</h1>"
+        f"<article>{PARA.replace('Text', f'Text {junk}') * 3}{paras(2)}</article></body></html>"
+    )
+    for structure in (True, False):
+        article = extract_article(html, structure=structure)
+        assert article.status == "ok"
+        assert not _REFUSED.search(json.dumps(dataclasses.asdict(article), ensure_ascii=False))
+
+
 def test_control_characters_in_str_input_are_binary() -> None:
     with pytest.raises(InputError) as info:
         extract_article("\x01\x02\x03\x04\x05\x06" * 500)
@@ -218,7 +271,10 @@ _FRAGMENT = st.one_of(
     st.builds(lambda t, c: f"<{t} class='{c}'>", _TAGS, st.sampled_from(["", "share", "content", "nav x"])),
     st.builds(lambda t: f"</{t}>", _TAGS),
     st.sampled_from(
-        ["<script>", "</script>", "<!--", "-->", "<![CDATA[", "&amp;", "&#0;", "&#xD800;", "<?xml?>"]
+        [
+            *("<script>", "</script>", "<!--", "-->", "<![CDATA[", "&amp;", "&#0;", "&#xD800;", "<?xml?>"),
+            *("\x0c", "&#12;", "&#1;", "&#xFFFE;", "\uffff"),  # kept by the parser, refused by lxml
+        ]
     ),
 )
 
@@ -235,6 +291,7 @@ def test_any_markup_soup_gives_an_article_or_input_error(parts: list[str]) -> No
     assert article.status in {"ok", "not_article", "empty"}
     assert (article.status == "ok") == (article.reason is None)
     assert isinstance(article.text, str)
+    assert not _REFUSED.search(article.text + (article.title or "") + article.html)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

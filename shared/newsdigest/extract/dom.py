@@ -21,9 +21,17 @@ from newsdigest.extract.markup import bound_markup
 # C0 controls other than tab/newline/carriage return/form feed: NUL in particular would make libxml2
 # stop reading the document.
 _CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 0x7F])
-# Form feed is whitespace to HTML but not a character XML allows: libxml2 keeps it in text, and lxml
-# then refuses that text whenever a pass moves it (ValueError), so it becomes the space it stands for.
-_FORM_FEED_AS_SPACE = bytes.maketrans(b"\x0c", b" ")
+# What libxml2 would keep in the tree but lxml refuses to be given back (a pass that joins a tail to
+# the text before it would fail on the page), and an XML feed of the article could not carry: the form
+# feed, whitespace in HTML, becomes a space; the other C0 controls go (raw above, or written as
+# references, "&#1;"); the noncharacters U+FFFE and U+FFFF become U+FFFD.
+_FORM_FEED_TO_SPACE = bytes.maketrans(b"\x0c", b" ")
+_NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
+_REPLACEMENT = "\ufffd".encode()
+_BAD_REFERENCE = re.compile(
+    r"&#(?:0*(?:[1-8]|1[124-9]|2\d|3[01]|6553[45])(?!\d)|[xX]0*(?:[1-8bcefBCEF]|1[0-9a-fA-F]|[fF]{3}[eEfF])"
+    r"(?![0-9a-fA-F]));?"
+)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _START_TAG = re.compile(r"<[a-zA-Z]")
 # Wrapper tags that carry no paragraph structure; dropped when re-parsing over-deep documents.
@@ -64,7 +72,12 @@ def _parse(text: str, notes: list[str]) -> etree._Element | None:
     try:
         # Deleting ASCII control bytes after encoding is safe (UTF-8 continuation bytes are >= 0x80)
         # and far cheaper than doing it on the str.
-        data = text.encode("utf-8", "replace").translate(_FORM_FEED_AS_SPACE, _CONTROL_BYTES)
+        if "&#" in text:
+            text = _BAD_REFERENCE.sub(_reference_as_xml, text)
+        data = text.encode("utf-8", "replace").translate(_FORM_FEED_TO_SPACE, _CONTROL_BYTES)
+        for nonchar in _NONCHARACTERS:
+            if nonchar in data:
+                data = data.replace(nonchar, _REPLACEMENT)
         data = bound_markup(data, notes)
         root = etree.fromstring(data, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError, TypeError):
@@ -72,6 +85,13 @@ def _parse(text: str, notes: list[str]) -> etree._Element | None:
     if root is None or not isinstance(root.tag, str):
         return None
     return root
+
+
+def _reference_as_xml(match: re.Match[str]) -> str:
+    """What a reference to a character lxml refuses stands for (see ``_BAD_REFERENCE``)."""
+    digits = match.group()[2:].rstrip(";")
+    code = int(digits[1:], 16) if digits[:1] in "xX" else int(digits)
+    return " " if code == 0x0C else "\ufffd" if code >= 0xFFFE else ""
 
 
 def parse_html(text: str, notes: list[str] | None = None) -> etree._Element | None:

@@ -62,8 +62,21 @@ class JsonLdInfo:
     types: set[str] = field(default_factory=set)
 
 
+# JSON escapes of what lxml refuses in a text and an XML feed cannot carry (the page's own such
+# characters are gone before parsing, newsdigest.extract.dom): a form feed is a space, the other C0
+# controls go, the noncharacters U+FFFE/U+FFFF are U+FFFD.
+_BAD_ESCAPE = re.compile(r"\\u(?:000[0-8bBcCeEfF]|001[0-9a-fA-F]|[fF]{3}[eEfF])")
+
+
+def _escape_as_xml(match: re.Match[str]) -> str:
+    code = int(match.group()[2:], 16)
+    return " " if code == 0x0C else "\\ufffd" if code >= 0xFFFE else ""
+
+
 def _load(raw: str) -> Any:
     raw = raw.strip()
+    if "\\u" in raw:
+        raw = _BAD_ESCAPE.sub(_escape_as_xml, raw)
     if raw.startswith("<!--"):
         raw = raw[4:]
     if raw.endswith("-->"):
@@ -111,7 +124,7 @@ def _text(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value")
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        text = html.unescape(str(value)).strip()
+        text = html.unescape(str(value)).replace("\x0c", " ").strip()  # "&#12;" is a form feed
         return text or None
     return None
 
