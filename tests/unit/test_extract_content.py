@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 from newsdigest.extract.measure import cut, measure
+from newsdigest.extract.score import score_candidates
 
 
 def _tree(html: str) -> etree._Element:
@@ -22,3 +23,17 @@ def test_text_inside_a_card_link_counts_as_link_text() -> None:
     cut(root.find(".//h3"), stats)
     # Removing part of the card keeps the box's link share at one, never above.
     assert stats[box].links == stats[box].text
+
+
+def test_paragraphs_broken_by_br_score_as_paragraphs() -> None:
+    sentence = "Das Gericht setzte die nächste Anhörung an, das Urteil könnte am selben Tag fallen."
+    story = "<br><br>".join(f"{sentence} Absatz {i}." for i in range(8))
+    teaser = "Die Behörde erhielt am Dienstag neue Impfstoffe, verteilt werden sie ab der nächsten Woche."
+    root = _tree(
+        f"<html><body><div class='node'><div><p>{story}</p></div></div>"
+        f"<div class='teasers'><div class='field-content'><div>{teaser}</div></div></div></body></html>"
+    )
+    stats = measure(root)
+    best = score_candidates(root, stats)
+    # One block of eight paragraphs outscores a one-paragraph teaser whose class says "content".
+    assert best is not None and "Absatz 7" in "".join(best.itertext())
