@@ -37,3 +37,15 @@ def test_paragraphs_broken_by_br_score_as_paragraphs() -> None:
     best = score_candidates(root, stats)
     # One block of eight paragraphs outscores a one-paragraph teaser whose class says "content".
     assert best is not None and "Absatz 7" in "".join(best.itertext())
+
+
+def test_a_closing_cjk_paragraph_in_brackets_is_a_sentence() -> None:
+    from newsdigest import extract_article
+
+    body = "".join(
+        f"<p>谷歌在2014年收购的人工智能公司开发出一款能够用自己的记忆学习新知识的计算机，第{i}段。</p>"
+        for i in range(6)
+    )
+    last = "DeepMind已将其研究结果发表在科学刊物《自然》上。（编译/林靖东）"  # short, but a sentence
+    article = extract_article(f"<html><body><article>{body}<p>{last}</p></article></body></html>")
+    assert article.text.endswith(last)

@@ -11,7 +11,7 @@ from newsdigest.extract.dates import parse_date
 PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
 # Sentences end in punctuation, closing quotes, or (in informal text) an emoji or emoticon.
 SENTENCE_END_STRICT = re.compile(
-    r"(?:[.!?…。！？\"”»)]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?|[:;=]-?[)D])\s*$"
+    r"(?:[.!?…。！？\"”»)）」』】]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?|[:;=]-?[)D])\s*$"
 )
 WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Soft hyphens and zero-width spaces/joiners-of-words: invisible on screen, they would split words.
