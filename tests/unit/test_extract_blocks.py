@@ -39,8 +39,8 @@ def _read(block: Block) -> str:
     for node, tail in block.sources:
         if node.tag == "br" and not tail:
             parts.append("\n")
-        elif isinstance(node.tag, str):
-            parts.append((node.tail if tail else node.text) or "")
+        elif isinstance(node.tag, str):  # a line break in the source is a space (no <pre> here)
+            parts.append(((node.tail if tail else node.text) or "").replace("\n", " "))
     return "\n".join(" ".join(line.split()) for line in "".join(parts).split("\n") if line.strip())
 
 

@@ -49,3 +49,17 @@ def test_a_closing_cjk_paragraph_in_brackets_is_a_sentence() -> None:
     last = "DeepMind已将其研究结果发表在科学刊物《自然》上。（编译/林靖东）"  # short, but a sentence
     article = extract_article(f"<html><body><article>{body}<p>{last}</p></article></body></html>")
     assert article.text.endswith(last)
+
+
+def test_line_breaks_of_the_source_are_spaces_outside_pre_and_br() -> None:
+    from newsdigest import extract_article
+
+    wrapped = "<p>The dress was taken from her room\nat the hotel, the sources said,\r\nand cops looked.</p>"
+    html = (
+        f"<html><body><article>{wrapped * 3}<pre>def f():\n    return 1\n# the code keeps its lines</pre>"
+        "<p>Before the break<br>\nafter it, in the same paragraph.</p></article></body></html>"
+    )
+    text = extract_article(html).text
+    assert "taken from her room at the hotel, the sources said, and cops looked." in text
+    assert "Before the break\nafter it, in the same paragraph." in text
+    assert "def f():\nreturn 1\n# the code keeps its lines" in text

@@ -109,9 +109,14 @@ class _Writer:
         self.root: etree._Element | None = None  # the chosen block being written
         self.written = 0
         self.placeholders: list[tuple[int, etree._Element]] = []
+        self.pre_depth = 0  # inside <pre>: the source's line breaks are the text's
 
     def add(self, text: str | None, node: etree._Element, tail: bool) -> None:
         if text:
+            if not self.pre_depth and ("\n" in text or "\r" in text) and (tail or node.tag != "br"):
+                # A line break in the page's source is a space on screen (only <br> and <pre> break
+                # lines): hard-wrapped paragraphs read as the paragraphs they are.
+                text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
             self.parts.append(text)
             self.sources.append((node, tail))
 
@@ -183,6 +188,8 @@ def write(
                 if tag in BLOCK_TAGS:
                     writer.flush()
                     writer.open.pop()
+                    if tag == "pre":
+                        writer.pre_depth -= 1
                     if tag in HEADINGS:
                         writer.heading_depth -= 1
                     elif tag in _ITEMS:
@@ -213,6 +220,8 @@ def write(
             if tag in BLOCK_TAGS:
                 writer.flush()
                 writer.open.append(el)
+                if tag == "pre":
+                    writer.pre_depth += 1
                 if tag in HEADINGS:
                     writer.heading_depth += 1
                     if el is not block and tag in _TEXT_BLOCKS and _is_linked_heading(el, stats):
