@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import boto3
@@ -15,34 +13,21 @@ from newsdigest.local.runtime import LocalRuntime
 from newsdigest.pipeline.inputs import Source
 
 from .conftest import ROOT
+from .loopback import serve_routes
 
 PAGE = gzip.decompress((ROOT / "tests" / "fixtures" / "structure" / "lwn-1.html.gz").read_bytes())
 
 
-class _Site(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path.startswith("/Articles/"):
-            body, status, kind = PAGE, 200, "text/html; charset=utf-8"
-        else:
-            body, status, kind = b"", 404, "text/plain"
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+def _route(path: str) -> tuple[int, str, bytes]:
+    if path.startswith("/Articles/"):
+        return 200, "text/html; charset=utf-8", PAGE
+    return 404, "text/plain", b""
 
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_routes(_route) as base:
+        yield base
 
 
 def test_document_has_html_and_markdown_and_summarise_runs_once(runtime: LocalRuntime, site: str) -> None:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
 import boto3
 import pytest
@@ -15,43 +13,30 @@ from newsdigest.local.runtime import LocalRuntime
 from newsdigest.pipeline.inputs import Source
 
 from .conftest import ROOT, load_event
+from .loopback import serve_routes
 from .test_cli_run import run_cli
 
 PAGE = (ROOT / "events" / "pages" / "tass-grain-harvest.html").read_bytes()
 
 
-class _Site(BaseHTTPRequestHandler):
-    hits: ClassVar[list[str]] = []
+HITS: list[str] = []
 
-    def do_GET(self) -> None:
-        _Site.hits.append(self.path)
-        if self.path == "/robots.txt":
-            body, status, kind = b"User-agent: *\nDisallow: /private/\n", 200, "text/plain"
-        elif self.path.startswith("/news/"):
-            body, status, kind = PAGE, 200, "text/html; charset=utf-8"
-        elif self.path == "/image.png":
-            body, status, kind = b"\x89PNG\r\n\x1a\n" + b"\0" * 100, 200, "image/png"
-        else:
-            body, status, kind = b"<html><body>Not found</body></html>", 404, "text/html"
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
-    def log_message(self, *args: Any) -> None:
-        pass
+def _route(path: str) -> tuple[int, str, bytes]:
+    if path == "/robots.txt":
+        return 200, "text/plain", b"User-agent: *\nDisallow: /private/\n"
+    if path.startswith("/news/"):
+        return 200, "text/html; charset=utf-8", PAGE
+    if path == "/image.png":
+        return 200, "image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+    return 404, "text/html", b"<html><body>Not found</body></html>"
 
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    _Site.hits = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    HITS.clear()
+    with serve_routes(_route, HITS) as base:
+        yield base
 
 
 def _item(runtime: LocalRuntime, url: str) -> dict[str, Any] | None:
@@ -75,7 +60,7 @@ def test_direct_invoke_fetches_stores_and_summarises(runtime: LocalRuntime, site
         "image.png": ("failed", "content_type_not_allowed"),
     }
     assert reply["failed"] == 3
-    assert "/private/x" not in _Site.hits  # robots.txt was honoured before fetching
+    assert "/private/x" not in HITS  # robots.txt was honoured before fetching
     assert runtime.pump_until(lambda: (_item(runtime, good) or {}).get("status") == "ok", timeout=30)
     item = _item(runtime, good)
     assert item is not None and item["url"] == good and item["summary"]
@@ -115,4 +100,4 @@ def test_cli_refuses_loopback_urls_by_default(moto_endpoint: str, site: str) -> 
     result = run_cli(f"{site}/news/4", "--endpoint-url", moto_endpoint)
     assert result.returncode == 1
     assert json.loads(result.stdout.splitlines()[0])["reason"] == "address_not_allowed"
-    assert "/news/4" not in _Site.hits
+    assert "/news/4" not in HITS
