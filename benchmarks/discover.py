@@ -71,6 +71,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from moto_child import moto_child  # noqa: E402  (benchmarks/ is on the path only from here)
+
 SITES = 10
 PER_SITE = 500
 #: The fastest rate a source may ask for (limits.MAX_REQUESTS_PER_MINUTE): a host's 500 URLs span
@@ -85,19 +87,6 @@ VALIDATED = {
 }
 LAST_MODIFIED = "Sat, 11 May 2024 08:00:00 GMT"
 SOURCE_PATHS = ("/feed.rss", "/feed.atom", "/feed.json", "/sitemap.xml.gz", "/news-sitemap.xml")
-
-_MOTO_CHILD = """
-import logging, sys
-from moto.server import ThreadedMotoServer
-logging.getLogger("werkzeug").setLevel(logging.ERROR)
-server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-server.start()
-host, port = server.get_host_and_port()
-print(f"http://{host}:{port}", flush=True)
-sys.stdin.read()
-server.stop()
-"""
-
 
 # ---- the sites --------------------------------------------------------------------------------------
 
@@ -341,27 +330,6 @@ def recording_sqs() -> Iterator[QueueRecorder]:
 
 
 # ---- 1. end to end ----------------------------------------------------------------------------------
-
-
-@contextmanager
-def moto_child() -> Iterator[str]:
-    moto = subprocess.Popen(
-        [sys.executable, "-c", _MOTO_CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert moto.stdout is not None
-        endpoint = moto.stdout.readline().strip()
-        if not endpoint.startswith("http://127.0.0.1:"):
-            raise SystemExit(f"discover: moto server did not start ({endpoint!r})")
-        yield endpoint
-    finally:
-        if moto.stdin is not None:
-            moto.stdin.close()
-        try:
-            moto.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            moto.terminate()
-            moto.wait(timeout=10)
 
 
 @contextmanager
@@ -839,7 +807,7 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack:
         sites = stack.enter_context(serve(SITES))
         if not args.skip_end_to_end:
-            endpoint = stack.enter_context(moto_child())
+            endpoint, _pid = stack.enter_context(moto_child("discover"))
             if not report_end_to_end(end_to_end(sites, endpoint)):
                 status = 1
 

@@ -32,12 +32,12 @@ import json
 import multiprocessing as mp
 import os
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from moto_child import moto_child
 from shared_data import EXTRACTION_DEV
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,18 +45,6 @@ sys.path.insert(0, str(ROOT))  # tests.faults: the page generator, reconciliatio
 
 DEV_PAGES = EXTRACTION_DEV / "html"
 STACK_NAME = "newsdigest-load"
-
-_MOTO_CHILD = """
-import logging, sys
-from moto.server import ThreadedMotoServer
-logging.getLogger("werkzeug").setLevel(logging.ERROR)
-server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-server.start()
-host, port = server.get_host_and_port()
-print(f"http://{host}:{port}", flush=True)
-sys.stdin.read()  # until the parent closes the pipe (or dies)
-server.stop()
-"""
 
 
 def _peak_rss_mib() -> float:
@@ -160,99 +148,87 @@ def main(argv: list[str] | None = None) -> int:
 
     from tests.faults.support import dead_letter_ids, drain, queue_depth, reconcile, scan_items, upload
 
-    moto = subprocess.Popen(
-        [sys.executable, "-c", _MOTO_CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    proxy = None
-    workers: list[Any] = []
-    try:
-        assert moto.stdout is not None
-        endpoint = moto.stdout.readline().strip()
-        if not endpoint.startswith("http://127.0.0.1:"):
-            raise SystemExit(f"load: moto server did not start ({endpoint!r})")
-        with local_aws_environment(endpoint):
-            resources = provision(ROOT / "template.yaml", name=STACK_NAME)
-            s3 = boto3.client("s3")
-            sqs = boto3.client("sqs")
-            table = boto3.resource("dynamodb").Table(resources.outputs["TableName"])
-        handler_endpoint = endpoint
-        if args.fault_rate:
-            from tests.faults.proxy import FaultPlan, FaultProxy
-
-            rates = {"s3": args.fault_rate, "dynamodb": args.fault_rate, "sqs": args.fault_rate / 2}
-            proxy = FaultProxy(endpoint, FaultPlan(rates=rates, seed=args.seed)).start()
-            handler_endpoint = proxy.url
-
-        batch = _inputs(args.count, args.broken_every, args.dev_pages)
-        raw_bucket = resources.outputs["RawBucketName"]
-        context = mp.get_context("spawn")
-        stop = context.Event()
-        results = context.Queue()
-        work_queues = [resources.queues["IngestQueue"], resources.queues["SummariseQueue"]]
-        workers = [
-            context.Process(
-                target=_worker,
-                args=(handler_endpoint, resources, stop, results, bool(args.fault_rate)),
-                daemon=True,
-            )
-            for _ in range(args.workers)
-        ]
-        for worker in workers:
-            worker.start()
-        # Uploads go in as the pipeline keeps up (at most --window messages queued): moto's SQS scans
-        # the whole queue on every receive, so a thousand queued messages would measure moto, not us.
-        inputs: dict[str, str] = {}
-        pending = list(batch)
-        upload_seconds = 0.0
-        drained = False
-        started = last_report = time.perf_counter()
-        while time.perf_counter() - started < args.timeout:
-            depth = sum(queue_depth(sqs, url) for url in work_queues)
-            if pending and depth < args.window:
-                chunk, pending = pending[: args.window // 4 or 1], pending[args.window // 4 or 1 :]
-                begun = time.perf_counter()
-                inputs.update(upload(s3, raw_bucket, chunk))
-                upload_seconds += time.perf_counter() - begun
-                continue
-            if not pending and depth == 0:
-                drained = True
-                break
-            if time.perf_counter() - last_report > 15:
-                last_report = time.perf_counter()
-                print(
-                    f"load: {last_report - started:5.0f}s, {len(inputs)} uploaded, {depth} messages queued",
-                    file=sys.stderr,
-                )
-            time.sleep(0.25)
-        pipeline_seconds = time.perf_counter() - started
-        if len(inputs) != len(batch) and not pending:
-            print(f"load: {len(batch)} pages but {len(inputs)} distinct ids", file=sys.stderr)
-        stop.set()
-        worker_stats = [results.get(timeout=120) for _ in workers]
-        for worker in workers:
-            worker.join(timeout=30)
-        moto_peak = _proc_peak_mib(moto.pid)
-
-        dead = {
-            q: dead_letter_ids(drain(sqs, resources.queues[q]))
-            for q in ("IngestDeadLetterQueue", "SummariseDeadLetterQueue")
-        }
-        items = scan_items(table)
-        result = reconcile(inputs, items, [i for ids in dead.values() for i in ids])
-    finally:
-        for worker in workers:
-            if worker.is_alive():
-                worker.terminate()
-                worker.join(timeout=5)
-        if proxy is not None:
-            proxy.stop()
-        if moto.stdin is not None:
-            moto.stdin.close()
+    with moto_child("load") as (endpoint, moto_pid):
+        proxy = None
+        workers: list[Any] = []
         try:
-            moto.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            moto.terminate()
-            moto.wait(timeout=10)
+            with local_aws_environment(endpoint):
+                resources = provision(ROOT / "template.yaml", name=STACK_NAME)
+                s3 = boto3.client("s3")
+                sqs = boto3.client("sqs")
+                table = boto3.resource("dynamodb").Table(resources.outputs["TableName"])
+            handler_endpoint = endpoint
+            if args.fault_rate:
+                from tests.faults.proxy import FaultPlan, FaultProxy
+
+                rates = {"s3": args.fault_rate, "dynamodb": args.fault_rate, "sqs": args.fault_rate / 2}
+                proxy = FaultProxy(endpoint, FaultPlan(rates=rates, seed=args.seed)).start()
+                handler_endpoint = proxy.url
+
+            batch = _inputs(args.count, args.broken_every, args.dev_pages)
+            raw_bucket = resources.outputs["RawBucketName"]
+            context = mp.get_context("spawn")
+            stop = context.Event()
+            results = context.Queue()
+            work_queues = [resources.queues["IngestQueue"], resources.queues["SummariseQueue"]]
+            workers = [
+                context.Process(
+                    target=_worker,
+                    args=(handler_endpoint, resources, stop, results, bool(args.fault_rate)),
+                    daemon=True,
+                )
+                for _ in range(args.workers)
+            ]
+            for worker in workers:
+                worker.start()
+            # Uploads go in as the pipeline keeps up (at most --window messages queued): moto's SQS scans
+            # the whole queue on every receive, so a thousand queued messages would measure moto, not us.
+            inputs: dict[str, str] = {}
+            pending = list(batch)
+            upload_seconds = 0.0
+            drained = False
+            started = last_report = time.perf_counter()
+            while time.perf_counter() - started < args.timeout:
+                depth = sum(queue_depth(sqs, url) for url in work_queues)
+                if pending and depth < args.window:
+                    chunk, pending = pending[: args.window // 4 or 1], pending[args.window // 4 or 1 :]
+                    begun = time.perf_counter()
+                    inputs.update(upload(s3, raw_bucket, chunk))
+                    upload_seconds += time.perf_counter() - begun
+                    continue
+                if not pending and depth == 0:
+                    drained = True
+                    break
+                if time.perf_counter() - last_report > 15:
+                    last_report = time.perf_counter()
+                    print(
+                        f"load: {last_report - started:5.0f}s, {len(inputs)} uploaded, "
+                        f"{depth} messages queued",
+                        file=sys.stderr,
+                    )
+                time.sleep(0.25)
+            pipeline_seconds = time.perf_counter() - started
+            if len(inputs) != len(batch) and not pending:
+                print(f"load: {len(batch)} pages but {len(inputs)} distinct ids", file=sys.stderr)
+            stop.set()
+            worker_stats = [results.get(timeout=120) for _ in workers]
+            for worker in workers:
+                worker.join(timeout=30)
+            moto_peak = _proc_peak_mib(moto_pid)
+
+            dead = {
+                q: dead_letter_ids(drain(sqs, resources.queues[q]))
+                for q in ("IngestDeadLetterQueue", "SummariseDeadLetterQueue")
+            }
+            items = scan_items(table)
+            result = reconcile(inputs, items, [i for ids in dead.values() for i in ids])
+        finally:
+            for worker in workers:
+                if worker.is_alive():
+                    worker.terminate()
+                    worker.join(timeout=5)
+            if proxy is not None:
+                proxy.stop()
 
     processed = len(result.ok) + len(result.failed) + len(result.dead_letter_only)
     report = {
