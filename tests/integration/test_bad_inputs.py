@@ -23,7 +23,7 @@ from newsdigest.pipeline.inputs import Source
 from .conftest import ROOT, load_event
 from .test_cli_run import run_cli
 from .test_handlers import _raw_ref
-from .test_url_ingest import _Site, site
+from .test_url_ingest import HITS, site
 
 __all__ = ["site"]
 
@@ -44,7 +44,7 @@ def test_a_bad_url_between_good_ones_is_one_failed_item_and_the_third_is_still_f
     reply = runtime.invoke("IngestFunction", {"urls": [good, bad, later]})
     assert [r["status"] for r in reply["results"]] == ["stored", "failed", "stored"]
     assert reply["failed"] == 1
-    assert "/news/b" in _Site.hits
+    assert "/news/b" in HITS
     failed = _item(runtime, bad)
     assert failed is not None and failed["status"] == "failed" and failed["stage"] == "fetch"
     assert failed["reason"] in {"bad_url", "fetch_failed", "scheme_not_allowed", "address_not_allowed"}

@@ -14,7 +14,7 @@ from newsdigest.local.stack import LocalResources
 from newsdigest.pipeline.inputs import Source
 
 from .conftest import ROOT, load_event
-from .test_url_ingest import _Site, site  # noqa: F401 - the fixture serving the TASS page over HTTP
+from .test_url_ingest import HITS, site  # noqa: F401 - the fixture serving the TASS page over HTTP
 
 PAGE = (ROOT / "events" / "pages" / "tass-grain-harvest.html").read_bytes()
 
@@ -116,7 +116,7 @@ def test_bad_request_options_fail_each_url_at_once_without_fetching(
     reply = runtime.invoke("IngestFunction", {"urls": urls, "summary": summary})
     assert [(r["status"], r["reason"]) for r in reply["results"]] == [("failed", reason)] * 2
     assert reply["failed"] == 2
-    assert not [hit for hit in _Site.hits if hit.startswith("/news/")]  # nothing was fetched
+    assert not [hit for hit in HITS if hit.startswith("/news/")]  # nothing was fetched
     for url in urls:
         item = _item(runtime, Source.from_url(url))
         assert item is not None and item["status"] == "failed"
