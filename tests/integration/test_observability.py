@@ -114,6 +114,21 @@ def test_failed_upload_logs_correlated_keys_and_a_failure_metric_with_stage_and_
     assert not [b for b in blobs if "ColdStart" in b]
 
 
+def test_metrics_disabled_writes_no_blob_at_all_not_even_cold_start(
+    runtime: LocalRuntime, output: Output, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Local runs (`newsdigest run`, `crawl`) disable metrics; Powertools' ColdStart blob ignored that.
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    event = load_event("sqs-raw-upload.json")
+    bucket, key = _raw_ref(event)
+    boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=b"   ")
+    output.take()
+    assert runtime.invoke("IngestFunction", event) == {"batchItemFailures": []}
+    blobs, logs = output.take()
+    assert blobs == []
+    assert any(line["message"] == "input failed" for line in logs)  # the invocation did run
+
+
 def test_api_request_lines_carry_the_api_request_id(runtime: LocalRuntime, output: Output) -> None:
     event = load_event("api-post-articles.json")
     event["body"] = json.dumps({"urls": ["ftp://example.com/news/1"]})

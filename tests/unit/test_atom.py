@@ -99,6 +99,20 @@ def test_ids_are_stable_across_digests() -> None:
     assert one.feed.id != two.feed.id
 
 
+def test_characters_xml_cannot_carry_never_break_the_feed() -> None:
+    bad = "\x00\x0b\x1f\ud800\ufffe"
+    item = _item(
+        1, title=f"Tit{bad}le", authors=[f"Ann{bad}"], site_name=f"Ex{bad}", summary=[f"One{bad} sentence."]
+    )
+    document = build_feed(FeedInfo(title=f"digest{bad}", key="k", subtitle=bad), [item])
+    check_rfc4287(document)
+    parsed = feedparser.parse(document)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert (parsed.feed.title, parsed.entries[0].title) == ("digest", "Title")
+    assert parsed.entries[0].author == "Ann"
+    assert "One sentence." in parsed.entries[0].content[0].value
+
+
 def test_an_empty_digest_is_still_a_valid_feed() -> None:
     document = build_feed(FeedInfo(title="nothing yet", key="x"), [])
     check_rfc4287(document)

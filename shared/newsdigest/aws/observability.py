@@ -19,6 +19,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import AmazonCloudWatchEMFProvider
 
 #: What X-Ray records besides our own subsegments: AWS calls and page fetches. (Powertools' default,
 #: patch_all, also imports sqlite3 and the patchers of every other library it can find.)
@@ -60,9 +61,21 @@ def _make_tracer() -> Tracer:
     return Tracer(patch_modules=PATCH_MODULES)
 
 
+class _EMFProvider(AmazonCloudWatchEMFProvider):
+    """Powertools' EMF provider, with the ColdStart blob honouring POWERTOOLS_METRICS_DISABLED too.
+
+    Powertools prints ColdStart through ``single_metric``, which does not check the variable, so local
+    runs with metrics off still wrote one blob per function onto the terminal.
+    """
+
+    def add_cold_start_metric(self, context: Any) -> None:
+        if not is_metrics_disabled():
+            super().add_cold_start_metric(context)
+
+
 logger = Logger()
 tracer = _make_tracer()
-metrics = Metrics()
+metrics = Metrics(provider=_EMFProvider())
 
 #: One failed input; dimensions ``stage`` (fetch, read, extract, summarise, ingest) and ``reason``
 #: (the failure's reason code, a bounded set).

@@ -8,6 +8,7 @@ readers do not show it twice.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,6 +23,11 @@ ID_NAMESPACE = uuid.UUID("6f0d3c1e-8f4b-5a7e-9c2d-4e1b0a9d7c35")
 GENERATOR = "newsdigest"
 #: RFC 4287 requires an updated time on every feed; an empty digest has no entry to take it from.
 EPOCH = "1970-01-01T00:00:00Z"
+
+#: What XML 1.0 cannot carry at all (its Char production): C0 controls but tab, LF and CR, lone
+#: surrogates, U+FFFE and U+FFFF. ElementTree writes them without complaint and the feed no longer
+#: parses, so one stored title or author holding one would break the whole digest.
+NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 ET.register_namespace("", ATOM_NS)
 
@@ -40,10 +46,14 @@ def _id(kind: str, key: str) -> str:
     return uuid.uuid5(ID_NAMESPACE, f"{kind}:{key}").urn
 
 
+def _xml(text: str) -> str:
+    return NOT_XML_CHAR.sub("", text)
+
+
 def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+    element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: _xml(v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = _xml(text)
     return element
 
 
