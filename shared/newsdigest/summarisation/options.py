@@ -11,13 +11,15 @@ the method needs is Summarise's to say (:func:`newsdigest.summarisation.methods.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from newsdigest.errors import SummariseError
 from newsdigest.summarisation.length import check_length
 from newsdigest.summarisation.methods import canonical_method
+
+T = TypeVar("T")
 
 #: The keys of a ``"summary"`` object; anything else is refused rather than silently ignored.
 FIELDS = ("method", "sentences", "ratio", "words")
@@ -96,9 +98,9 @@ class SummaryOptions:
             raise _bad(f"unknown summary metadata {names}; expected {expected}")
         return cls(
             method=values.get("method") or None,
-            sentences=_integer("sentences", values.get("sentences")),
-            ratio=_number("ratio", values.get("ratio")),
-            words=_integer("words", values.get("words")),
+            sentences=_parsed("sentences", values.get("sentences"), int, "a positive integer"),
+            ratio=_parsed("ratio", values.get("ratio"), float, "a number in (0, 1]"),
+            words=_parsed("words", values.get("words"), int, "a positive integer"),
         )
 
     def to_metadata(self) -> dict[str, str]:
@@ -109,21 +111,12 @@ def _bad(message: str) -> SummariseError:
     return SummariseError(message, reason="bad_summary_options")
 
 
-def _integer(name: str, text: str | None) -> int | None:
+def _parsed(name: str, text: str | None, kind: Callable[[str], T], expected: str) -> T | None:
+    """``text`` (an S3 metadata value) as ``kind``; absent or empty is None."""
     if not text:
         return None
     try:
-        return int(text)
+        return kind(text)
     except ValueError:
-        message = f"{name} must be a positive integer, got {text!r}"
-        raise SummariseError(message, reason="invalid_length") from None
-
-
-def _number(name: str, text: str | None) -> float | None:
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        message = f"{name} must be a number in (0, 1], got {text!r}"
+        message = f"{name} must be {expected}, got {text!r}"
         raise SummariseError(message, reason="invalid_length") from None
