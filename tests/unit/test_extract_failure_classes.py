@@ -120,3 +120,20 @@ def test_the_safety_net_records_its_path_and_never_returns_an_article_page_empty
 def test_the_cascade_path_is_recorded() -> None:
     article = extract_article(_page(f"<h1>Council approves the budget</h1><article>{_body(4)}</article>"))
     assert article.extraction == "cascade"
+
+
+def test_a_gallery_set_between_the_paragraphs_goes_however_long_its_captions() -> None:
+    captions = "".join(
+        f"<li><h2>{i}/10 Picture {i}</h2><p>Caption {i}: {SENTENCE}</p></li>" for i in range(10)
+    )
+    html = _page(
+        "<h1>Council approves the budget</h1>"
+        f"<div class='story'>{_body(3)}<div class='widget'><div class='full-gallery'><ul>{captions}</ul>"
+        f"</div></div>{_body(3, 'plan')}</div>"
+    )
+    article = extract_article(html)
+    assert "budget 0" in article.text and "plan 2" in article.text
+    assert "Caption 0" not in article.text and "Caption 9" not in article.text
+    # Alone on its page, the gallery is the page's text: kept.
+    alone = extract_article(_page(f"<h1>Pictures</h1><div class='full-gallery'><ul>{captions}</ul></div>"))
+    assert "Caption 0" in alone.text

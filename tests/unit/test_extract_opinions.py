@@ -109,3 +109,23 @@ def test_a_huge_teaser_list_costs_linear_time() -> None:
     article = extract_article(_page(f"<div class='list'>{units}</div>"))
     assert time.process_time() - start < 10.0  # CPU seconds; about 1 s, 12 s when it was quadratic
     assert article.status in {"ok", "not_article", "empty"}
+
+
+def _opinion(path: str, text: str) -> opinions.Opinion:
+    element = etree.Element("p")
+    return opinions.Opinion(path, [Block("paragraph", element, text)])
+
+
+def test_an_opinion_with_the_same_text_confirms_the_cascade_against_longer_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    story = " ".join(SENTENCE.replace("budget", f"budget {i}") for i in range(4))
+    gallery = " ".join(f"Caption {i} of a picture in the gallery, with its agency credit." for i in range(80))
+    mine = _opinion("cascade", story)
+    longer = [_opinion("microdata", story + gallery), _opinion("paragraph-run", story + gallery)]
+    # Readability's reading of the same story, with a credit line more.
+    same = _opinion("readability", story + " Photo: City of Harbourtown, press office.")
+    assert opinions.arbitrate(mine, [*longer, same]) is mine
+    # Below the bar of the same text, the two agreeing longer readings outvote it.
+    monkeypatch.setattr(T, "OPINIONS_SAME_TEXT", 1.0)
+    assert opinions.arbitrate(mine, [*longer, same]).path != "cascade"

@@ -119,6 +119,14 @@ def layer_or_bio(value: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def picture_widget(value: str) -> bool:
+    """Class words of a gallery, slider or carousel: pictures a script pages through, with their
+    captions."""
+    low = value.lower()
+    return any(word in low for word in V.PICTURE_WIDGETS)
+
+
+@lru_cache(maxsize=4096)
 def names_caption(value: str) -> bool:
     """Class words of a picture's caption or credit box."""
     low = value.lower()

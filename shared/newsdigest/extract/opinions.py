@@ -270,8 +270,11 @@ def arbitrate(mine: Opinion, opinions: list[Opinion]) -> Opinion:
         # Only an opinion another one backs (or the publisher states) may replace the cascade's text,
         # and never by one much shorter: two opinions can agree on the wrong small box.
         pool = [o for o in opinions if backed(o) and o.chars >= T.REPLACEMENT_MIN_SHARE * chars]
-        doubtful = any(chars < T.FAR_SHORTER * o.chars for o in pool) or all(
-            agree(mine, o) < T.LITTLE_SHARED for o in opinions
+        # An opinion that reads the page its own way and comes to the same text confirms the cascade's.
+        confirmed = any(agree(mine, o) >= T.OPINIONS_SAME_TEXT for o in opinions)
+        doubtful = not confirmed and (
+            any(chars < T.FAR_SHORTER * o.chars for o in pool)
+            or all(agree(mine, o) < T.LITTLE_SHARED for o in opinions)
         )
         if not (pool and doubtful):
             return mine

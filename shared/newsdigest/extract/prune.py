@@ -21,6 +21,7 @@ from newsdigest.extract.boilerplate import (
     layer_or_bio,
     names_caption,
     other_stories,
+    picture_widget,
 )
 from newsdigest.extract.measure import StatsMap, cut, drop
 
@@ -156,7 +157,15 @@ def protected_elements(root: etree._Element, stats: StatsMap) -> set[etree._Elem
 
 
 def _doomed(
-    el: etree._Element, text: int, links: int, para: int, page_text: int, *, page_para: int = 0
+    el: etree._Element,
+    text: int,
+    links: int,
+    para: int,
+    page_text: int,
+    *,
+    stats: StatsMap,
+    page_para: int,
+    in_p: dict[etree._Element, int],
 ) -> bool:
     role = (el.get("role") or "").lower()
     if role in V.PANEL_ROLES and text >= T.PANEL_MIN_TEXT and para >= T.PANEL_PARA_SHARE * text:
@@ -182,6 +191,8 @@ def _doomed(
         return False
     if always_furniture(value):
         return True  # reader comments and consent notices, which can outweigh the article
+    if picture_widget(value) and _set_into_text(el, stats, in_p):
+        return True  # a gallery's captions, however long, inserted between the story's paragraphs
     if page_para and para >= T.RUNNING_TEXT_SHARE * page_para:
         return False  # a class word on the wrapper of most of the page's running text is not furniture
     if layer_or_bio(value):
@@ -198,6 +209,27 @@ def _doomed(
     if text >= T.PARAGRAPHS_MIN_TEXT and para >= T.PARAGRAPHS_SHARE * text:
         return False  # reads like article paragraphs: e.g. sections flagged as hosting ad slots
     return link_heavy or text < max(T.MARKED_MAX_TEXT, T.MARKED_PAGE_SHARE * page_text)
+
+
+def _set_into_text(el: etree._Element, stats: StatsMap, in_p: dict[etree._Element, int]) -> bool:
+    """Whether ``el`` stands among the paragraphs of a text: within a few levels up, its box's other
+    children include paragraphs of running text (an insert in the body, not the body's wrapper).
+
+    ``in_p`` remembers each box's paragraph text in ``<p>`` children, so that a box of many
+    galleries is summed once."""
+    node = el
+    for _ in range(T.INSERT_LEVELS):
+        parent = node.getparent()
+        if parent is None:
+            return False
+        held = in_p.get(parent)
+        if held is None:
+            held = in_p[parent] = sum(stats[c].para for c in parent if c.tag == "p" and c in stats)
+        own = stats[node].para if node.tag == "p" and node in stats else 0
+        if held - own >= T.INSERT_BESIDE_TEXT:
+            return True
+        node = parent
+    return False
 
 
 def _teaser_unit(el: etree._Element, stats: StatsMap) -> bool:
@@ -241,6 +273,7 @@ def prune(root: etree._Element, stats: StatsMap) -> list[etree._Element]:
     page_text = stats[root].text if root in stats else 0
     page_para = stats[root].para if root in stats else 0
     removed: list[etree._Element] = []
+    in_p: dict[etree._Element, int] = {}
     stack = [child for child in reversed(root) if isinstance(child.tag, str)]
     while stack:
         el = stack.pop()
@@ -251,9 +284,10 @@ def prune(root: etree._Element, stats: StatsMap) -> list[etree._Element]:
             # An element without attributes is furniture only by its tag (most elements: the test
             # is the cheap one).
             named = el.attrib or tag in V.FURNITURE_TAGS or tag == "form" or "-" in tag
-            if (named and _doomed(el, text, links, para, page_text, page_para=page_para)) or _teaser_list(
-                el, stats, page_text
-            ):
+            if (
+                named
+                and _doomed(el, text, links, para, page_text, stats=stats, page_para=page_para, in_p=in_p)
+            ) or _teaser_list(el, stats, page_text):
                 removed.append(el)
                 if text >= T.CUT_MIN_TEXT:
                     # A picture's caption is not a box a heading introduces: the heading before a

@@ -179,7 +179,8 @@ CAPTIONS = (
 )
 CAPTION_WORDS = re.compile("|".join(re.escape(w) for w in CAPTIONS), re.I)
 # Layers and picture widgets a script drives.
-WIDGETS = ("modal", "popup", "overlay", "lightbox", "carousel", "slider", "gallery")
+PICTURE_WIDGETS = ("lightbox", "carousel", "slider", "gallery")
+WIDGETS = ("modal", "popup", "overlay", *PICTURE_WIDGETS)
 # Left out of the printed page by the site itself.
 NOT_PRINTED = ("noprint", "no-print", "print-none", "hidden-print", "nicht-drucken")
 
