@@ -27,8 +27,13 @@ init then ``newsdigest.aws.snapstart.before_snapshot`` (what Lambda snapshots, p
 version), and as the cold start of a restored sandbox the ``after_restore`` hook and the first event;
 Lambda's own restore of the memory image is not modelled.
 
+``--instructions`` counts instead of timing: each function's cold start and the floor run once under
+valgrind (cachegrind without its cache simulation), and the CPU instructions the whole child executed
+are compared. Load on the machine changes times by a factor of two from run to run and these counts by
+well under 1 %, so two builds can be compared on a busy machine (``--build-dir`` of each).
+
 Usage: python benchmarks/coldstart.py [--runs 11] [--tracing active|off] [--importtime FUNCTION]
-       [--method default|lead|lexrank|...] [--snapstart]
+       [--method default|lead|lexrank|...] [--snapstart] [--instructions] [--build-dir DIR]
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -55,6 +61,9 @@ FUNCTIONS = {
     "SummariseFunction": ("summarise", "sqs-article-created.json"),
 }
 PAGE = ROOT / "events" / "pages" / "tass-grain-harvest.html"
+#: The instruction counter: cachegrind with no cache simulation (about 30x slower than native).
+VALGRIND = ("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null")
+INSTRUCTIONS = re.compile(r"I\s+refs:\s+([\d,]+)")
 #: Modules whose presence after a cold start means something heavy was imported that no request needs.
 WATCH = ("aws_xray_sdk", "bs4", "soupsieve", "nltk", "pycountry", "numpy", "requests", "sumy.utils",
          "aws_lambda_powertools.event_handler", "charset_normalizer")  # fmt: skip
@@ -93,16 +102,19 @@ else:
         def get_remaining_time_in_millis(self):
             return 60000
 
-    with open(os.environ.pop("ND_BENCH_EVENT"), encoding="utf-8") as f:
-        event = json.load(f)
-    import resource
-    t1e = time.perf_counter()
-    cpu1 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
-    if snapstart:  # a restored sandbox: the restore hook, then the event
-        hooks.after_restore()
-    result["reply"] = app.lambda_handler(event, Context())
-    t2 = time.perf_counter()
-    result["first_cpu"] = sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) - cpu1
+    event_path = os.environ.pop("ND_BENCH_EVENT", "")
+    t1e = t2 = t1
+    if event_path:  # without one, the init alone (--instructions counts it on its own)
+        with open(event_path, encoding="utf-8") as f:
+            event = json.load(f)
+        import resource
+        t1e = time.perf_counter()
+        cpu1 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+        if snapstart:  # a restored sandbox: the restore hook, then the event
+            hooks.after_restore()
+        result["reply"] = app.lambda_handler(event, Context())
+        t2 = time.perf_counter()
+        result["first_cpu"] = sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) - cpu1
 import resource
 result.update(
     init=t1 - t0,
@@ -264,7 +276,7 @@ def child_env(base: dict[str, str], function: str | None, tracing: bool, task_ro
 
 def spawn(
     setup_: Setup, mode: str, path: list[str], env: dict[str, str], event: Path | None = None,
-    *, extra_flags: tuple[str, ...] = (),
+    *, extra_flags: tuple[str, ...] = (), prefix: tuple[str, ...] = (),
 ) -> tuple[dict[str, Any], str]:  # fmt: skip
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
@@ -274,8 +286,9 @@ def spawn(
     flags = ["-B", *(["-S", "-s"] if setup_.isolated else []), *extra_flags]
     try:
         proc = subprocess.run(
-            [setup_.python, *flags, "-c", CHILD],
-            env=env, cwd=tempfile.gettempdir(), capture_output=True, text=True, timeout=120, check=False,
+            [*prefix, setup_.python, *flags, "-c", CHILD],
+            env=env, cwd=tempfile.gettempdir(), capture_output=True, text=True,
+            timeout=120 * (30 if prefix else 1), check=False,
         )  # fmt: skip
         if proc.returncode != 0:
             raise RuntimeError(f"{mode} child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
@@ -382,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
         "--importtime", choices=[*FUNCTIONS, "floor"], help="print -X importtime for one cold start"
     )
     parser.add_argument("--snapstart", action="store_true", help="also measure restored SnapStart sandboxes")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count CPU instructions under valgrind, once each"
+    )
     args = parser.parse_args(argv)
 
     import logging
@@ -422,6 +438,10 @@ def main(argv: list[str] | None = None) -> int:
                 return 0
 
             functions = [args.only] if args.only else list(FUNCTIONS)
+            if args.instructions:
+                return count_instructions(
+                    setup_, stage, functions, base, tracing=tracing, event_files=event_files
+                )
             samples: dict[str, list[dict[str, Any]]] = {"floor": [], **{fn: [] for fn in functions}}
             restored: dict[str, list[dict[str, Any]]] = {fn: [] for fn in functions}
             for _ in range(args.runs):
@@ -498,6 +518,41 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'floor (boto3 + s3 client + dynamodb resource)':<52}{fmt(floor)}  RSS {floor_rss:.0f} MB")
     verdict = "meets" if worst <= TARGET_RATIO else "MISSES"
     print(f"target: cold start <= {TARGET_RATIO}x floor per function: {verdict} (worst {worst:.2f}x)")
+    return 0
+
+
+def count_instructions(
+    setup_: Setup, stage: Stage, functions: list[str], base: dict[str, str], *, tracing: bool,
+    event_files: dict[str, Path],
+) -> int:  # fmt: skip
+    """Instructions of the floor's and each function's whole cold start (interpreter start-up, init,
+    first event), counted by valgrind: a figure the machine's load does not move."""
+    if shutil.which(VALGRIND[0]) is None:
+        print("--instructions needs valgrind on PATH")
+        return 2
+
+    def counted(stderr: str) -> int:
+        found = INSTRUCTIONS.search(stderr)
+        if found is None:
+            raise RuntimeError(f"valgrind printed no instruction count:\n{stderr[-2000:]}")
+        return int(found.group(1).replace(",", ""))
+
+    resources = stage.prepare()
+    _, stderr = spawn(
+        setup_, "floor", setup_.floor_path, child_env(base, None, tracing, "/tmp"), prefix=VALGRIND
+    )
+    floor = counted(stderr)
+    print(f"\n{'instructions':<20}{'init':>10}{'1st event':>13}{'cold start':>14}{'floor':>10}{'ratio':>8}")
+    for fn in functions:
+        env = child_env({**base, **resources.functions[fn].environment}, fn, tracing, setup_.paths[fn][0])
+        result, stderr = spawn(setup_, "handler", setup_.paths[fn], env, event_files[fn], prefix=VALGRIND)
+        stage.check(fn, result.get("reply"), resources)
+        count = counted(stderr)
+        init = counted(spawn(setup_, "handler", setup_.paths[fn], env, prefix=VALGRIND)[1])
+        print(
+            f"{fn:<20}{init / 1e6:>8.0f} M{(count - init) / 1e6:>11.0f} M{count / 1e6:>12.0f} M"
+            f"{floor / 1e6:>8.0f} M{count / floor:>7.2f}x"
+        )
     return 0
 
 

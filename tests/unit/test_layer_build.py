@@ -278,6 +278,7 @@ def test_makefile_installs_the_curated_set_for_lambda_and_drops_dev_code(tmp_pat
         assert flag in pip, flag
     assert f'cp -R "{SHARED}/newsdigest" "{tmp_path}/python/newsdigest"' in dry
     assert f'rm -rf "{tmp_path}/python/newsdigest/local"' in dry
+    assert "swagger_ui/*.min.js" in dry
     # Only shared/ is read: never ../shared (data) or anything else outside the layer's source.
     sources = set(re.findall(r'"(/[^"]+)"', dry))
     assert all(s.startswith((str(SHARED), str(tmp_path))) for s in sources), sources
@@ -290,6 +291,7 @@ def _check_layer(site: Path) -> None:
     assert (site / "newsdigest" / "__init__.py").is_file()
     assert not (site / "newsdigest" / "local").exists()
     assert not list(site.rglob("*.html.gz")) and not list(site.rglob("*.jsonl")), "data in the layer"
+    assert not list(site.rglob("swagger-ui*")), "Powertools' Swagger UI assets (no handler serves them)"
     needed = {m for ms in _distributions(imported_at_run_time()).values() for m in ms}
     absent = {m for m in needed - {"boto3", "botocore", "s3transfer", "urllib3", "dateutil", "six", "certifi"}
               if not (site / m).is_dir() and not (site / f"{m}.py").is_file()}  # fmt: skip
