@@ -14,8 +14,16 @@ from functools import lru_cache
 from lxml import etree
 
 from newsdigest.extract import vocabulary as V
+from newsdigest.extract.wordsearch import contains_any
 
-_STRONG_RE = re.compile("|".join(re.escape(w) for w in V.FURNITURE_SUBSTRINGS))
+_STRONG = contains_any(V.FURNITURE_SUBSTRINGS)
+_GENRE = contains_any(V.GENRE_SUBSTRINGS)
+_READER_COMMENTS = contains_any(V.READER_COMMENT_SUBSTRINGS)
+_ALWAYS = contains_any(V.ALWAYS_FURNITURE)
+_CAPTIONS = contains_any(V.CAPTIONS)
+_OTHER_STORIES = contains_any(V.OTHER_STORIES)
+_POSITIVE = contains_any(V.POSITIVE_SCORE)
+_NEGATIVE = contains_any(V.NEGATIVE_SCORE)
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -30,11 +38,12 @@ def class_id(el: etree._Element) -> str:
     custom = tag if isinstance(tag, str) and "-" in tag else ""
     if not classes and not ident and not custom:
         return ""  # most elements: asked by every pass, answered without building a string
-    return _class_id(classes or "", ident or "", custom)
+    return class_words(classes or "", ident or "", custom)
 
 
 @lru_cache(maxsize=8192)
-def _class_id(classes: str, ident: str, custom: str) -> str:
+def class_words(classes: str, ident: str, custom: str) -> str:
+    """:func:`class_id` of an element with these ``class``, ``id`` and custom tag values."""
     if "-" in classes or "_" in classes:
         classes = " ".join(c for c in classes.split() if not V.TAXONOMY.match(c))
     value = f"{classes} {ident}".strip()
@@ -53,18 +62,21 @@ def is_marked_boilerplate(value: str) -> bool:
     low = value.lower()
     if _reader_comments(low):
         return True
-    if any(safe in low for safe in V.GENRE_SUBSTRINGS):
+    if _GENRE(low):
         return False
     if "comment" in low and V.LIVE_TOKEN in tokens(value):
         return False  # a live ticker's running commentary ("live-match-comment") is the story
     # Themes join words with hyphens, underscores or camelCase alike ("img_description", "seeAlso").
-    if _STRONG_RE.search(low) or _STRONG_RE.search(_CAMEL.sub("-", value).lower().replace("_", "-")):
+    if _STRONG(low):
+        return True
+    # The joined form differs from ``low`` only where the value has capitals or underscores.
+    if (value != low or "_" in value) and _STRONG(_CAMEL.sub("-", value).lower().replace("_", "-")):
         return True
     return any(tok in V.FURNITURE_TOKENS for tok in tokens(value))
 
 
 def _reader_comments(low: str) -> bool:
-    return any(word in low for word in V.READER_COMMENT_SUBSTRINGS)
+    return _READER_COMMENTS(low)
 
 
 def class_weight(el: etree._Element) -> int:
@@ -76,9 +88,9 @@ def class_weight(el: etree._Element) -> int:
 @lru_cache(maxsize=4096)
 def _weight(value: str) -> int:
     weight = 0
-    if V.POSITIVE_SCORE.search(value):
+    if _POSITIVE(value):
         weight += 25
-    if V.NEGATIVE_SCORE.search(value):
+    if _NEGATIVE(value):
         weight -= 25
     return weight
 
@@ -105,7 +117,7 @@ def always_furniture(value: str) -> bool:
     """Class words that mark furniture however big the box is, even when it holds most of the page's
     running text (reader comments can outweigh the article)."""
     low = value.lower()
-    return any(word in low for word in V.ALWAYS_FURNITURE) or _reader_comments(low)
+    return _ALWAYS(low) or _reader_comments(low)
 
 
 @lru_cache(maxsize=4096)
@@ -130,14 +142,14 @@ def picture_widget(value: str) -> bool:
 def names_caption(value: str) -> bool:
     """Class words of a picture's caption or credit box."""
     low = value.lower()
-    return any(word in low for word in V.CAPTIONS)
+    return _CAPTIONS(low)
 
 
 @lru_cache(maxsize=4096)
 def other_stories(value: str) -> bool:
     """Class words of boxes that hold other stories or reader threads."""
     low = value.lower()
-    if any(word in low for word in V.OTHER_STORIES):
+    if _OTHER_STORIES(low):
         return True
     # Reader threads ("forum", SPIP's "forum-texte") are written in paragraphs and can be long; on a
     # discussion board's own page the thread holds most of the text and is kept.

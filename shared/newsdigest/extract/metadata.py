@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from newsdigest.extract.authors import clean_authors
-from newsdigest.extract.boilerplate import class_id, tokens
+from newsdigest.extract.boilerplate import class_id, class_words, tokens
 from newsdigest.extract.dates import parse_date
 from newsdigest.extract.dom import attr, text_within
 from newsdigest.extract.limits import (
@@ -27,6 +27,7 @@ from newsdigest.extract.limits import (
     add_note,
     cut,
 )
+from newsdigest.extract.wordsearch import contains_any
 
 _PUBLISHED_KEYS = (
     "article:published_time",
@@ -124,9 +125,11 @@ _AUTHOR_WORDS = frozenset(
 )
 _COMMENT_WORDS = frozenset(["comment", "comments", "reply", "replies", "respond", "discussion", "forum"])
 # Cheap prefilter: only class/id strings containing one of these are tokenised.
-_HINT = re.compile(
-    r"date|datum|time|publish|pubdate|posted|created|fecha|data|meta|byline|info|author|autor|auteur|"
-    r"writer|reporter|creator|dateline",
+_HINT = contains_any(
+    re.compile(
+        r"date|datum|time|publish|pubdate|posted|created|fecha|data|meta|byline|info|author|autor|auteur|"
+        r"writer|reporter|creator|dateline",
+    )
 )
 _SKIP_DATE_WORDS = frozenset(
     ["comment", "comments", "modified", "updated", "update", "reply", "footer", "copyright"]
@@ -243,11 +246,22 @@ def _in_skipped_box(el: etree._Element, skip: frozenset[str] | None = None) -> b
 
 
 @lru_cache(maxsize=4096)
-def _hint_words(cls: str) -> frozenset[str]:
-    """Tokens of a class/id string, or nothing when it cannot name a byline or a date."""
-    if not _HINT.search(cls.lower()):
+def _hint_words(classes: str, ident: str, custom: str) -> frozenset[str] | None:
+    """Tokens of an element's class/id words (:func:`class_id` of its ``class``, ``id`` and custom
+    tag), nothing when they cannot name a byline or a date, ``None`` when it has no such words.
+
+    Keyed by the raw attribute values, so the walk over every element of the page asks one cached
+    question per named element instead of building its class/id string first."""
+    cls = class_words(classes, ident, custom)
+    if not cls:
+        return None
+    if not _HINT(cls.lower()):
         return frozenset()
     return frozenset(tokens(cls))
+
+
+_NOT_BYLINE_TAGS = frozenset(["script", "style", "head", "meta", "link"])
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def _microdata_and_bylines(root: etree._Element, meta: PageMeta, notes: list[str]) -> None:
@@ -265,9 +279,13 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta, notes: list[str
         return True
 
     elements = 0
+    hint = _HINT
+    # The one walk over every element of the page in the metadata pass: most elements carry neither
+    # microdata nor a class or id, and are passed over after three attribute reads.
     for el in root.iter(etree.Element):
         elements += 1
-        prop = el.get("itemprop")
+        get = el.get
+        prop = get("itemprop")
         if prop:
             prop_l = prop.lower()
             if prop_l in {"author", "creator"}:
@@ -287,17 +305,24 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta, notes: list[str
                 meta.metas.setdefault("datepublished", []).append(value[:MAX_FIELD_CHARS])
             continue
         tag = el.tag
-        if tag in {"script", "style", "head", "meta", "link"}:
-            continue
-        classes, ident = el.get("class"), el.get("id")
-        if not (classes or ident or "-" in tag) or not (cls := class_id(el)):
-            if tag == "a" and "author" in (el.get("rel") or "").lower().split() and take("author"):
+        classes, ident = get("class"), get("id")
+        if classes or ident or "-" in tag:
+            # Few class and id values hold a hint word at all: the raw values are searched first (the
+            # words are a subset of them). A link's words are always read: without any, a rel=author
+            # link is a byline.
+            if tag == "a" or hint(f"{classes or ''} {ident or ''} {tag}".lower()):
+                words = _hint_words(classes or "", ident or "", tag if "-" in tag else "")
+            else:
+                words = _NO_WORDS
+        else:
+            words = None
+        if words is None:
+            if tag == "a" and "author" in (get("rel") or "").lower().split() and take("author"):
                 text = cut(text_within(el, MAX_BYLINE_CHARS), MAX_BYLINE_CHARS, "byline", notes)
                 if text:
                     meta.byline_authors.append(text)
             continue
-        words = _hint_words(cls)
-        if not words:
+        if not words or tag in _NOT_BYLINE_TAGS:
             continue
         if meta.dateline_text is None and "dateline" in words:
             meta.dateline_text = text_within(el, 200)[:200] or None

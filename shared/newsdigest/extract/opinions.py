@@ -31,6 +31,7 @@ from newsdigest.extract.boilerplate import class_id, class_weight, is_hidden
 from newsdigest.extract.measure import BLOCK_TAGS, HEADINGS, StatsMap, link_density
 from newsdigest.extract.textshape import collapse
 from newsdigest.extract.trim import trim
+from newsdigest.extract.wordsearch import contains_any
 from newsdigest.extract.write import Block, Para, blocks_of, write
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -41,6 +42,8 @@ _RUN_TAGS = frozenset(
     BLOCK_TAGS - {"body", "html", "table", "tbody", "thead", "tfoot", "tr", "ul", "ol", "dl"}
 )
 _PUBLISHER = frozenset(["jsonld", "microdata"])
+_UNLIKELY = contains_any(V.UNLIKELY_CANDIDATES)
+_MAYBE = contains_any(V.MAYBE_CANDIDATE)
 _NEVER_UNLIKELY = frozenset(["a", "body", "table", "tbody", "tr", "td", "th"])
 
 
@@ -108,7 +111,7 @@ def _excluded(body: etree._Element) -> tuple[set[etree._Element], set[etree._Ele
             unlikely.add(el)
         elif el.tag not in _NEVER_UNLIKELY:
             value = class_id(el)
-            if value and V.UNLIKELY_CANDIDATES.search(value) and not V.MAYBE_CANDIDATE.search(value):
+            if value and _UNLIKELY(value) and not _MAYBE(value):
                 unlikely.add(el)
                 under = True
         stack.extend((child, under) for child in el if isinstance(child.tag, str))

@@ -24,6 +24,7 @@ from newsdigest.extract.boilerplate import (
     picture_widget,
 )
 from newsdigest.extract.measure import StatsMap, cut, drop
+from newsdigest.extract.wordsearch import contains_any
 
 _TEASER_BOXES = frozenset(["ul", "ol", "div", "section"])
 
@@ -47,6 +48,8 @@ _PICTURE_BOXES = frozenset(["div", "span", "section", "a", "p"])
 _NAMED = etree.XPath(".//*[@class or @id or contains(name(), '-')]")
 # Elements carrying microdata (found in C; few on any page).
 _MICRODATA = etree.XPath("descendant-or-self::*[@itemprop]")
+_CAPTION_WORDS = contains_any(V.CAPTION_WORDS)
+_CONTENT_WORDS = contains_any(V.CONTENT_WORDS)
 _AGENCY_LINE = re.compile(r"^[A-Z]{2,}[A-Z .&'-]{0,30}(?:/.{1,40})?$")
 
 
@@ -79,7 +82,7 @@ def _mark_picture_captions(root: etree._Element) -> None:
             V.CREDIT_END.search(last)
             or last.startswith(V.COPYRIGHT_START)
             or _AGENCY_LINE.match(last)
-            or any(V.CAPTION_WORDS.search(class_id(el)) for el in _NAMED(box))
+            or any(_CAPTION_WORDS(class_id(el)) for el in _NAMED(box))
         )
         if credit:
             # A picture with its caption is a figure: the strip drops it from the text like any
@@ -204,7 +207,7 @@ def _doomed(
     # Other words ("share", "sidebar", "read-more") also decorate real content wrappers in some themes:
     # only small or link-heavy boxes go, and a box that also calls itself content must be tiny.
     link_heavy = text > 0 and links / text > T.LINK_HEAVY
-    if V.CONTENT_WORDS.search(value):
+    if _CONTENT_WORDS(value):
         return link_heavy or text < T.CONTENT_WORD_MAX
     if text >= T.PARAGRAPHS_MIN_TEXT and para >= T.PARAGRAPHS_SHARE * text:
         return False  # reads like article paragraphs: e.g. sections flagged as hosting ad slots
