@@ -82,7 +82,7 @@ def _mark_picture_captions(root: etree._Element) -> None:
             V.CREDIT_END.search(last)
             or last.startswith(V.COPYRIGHT_START)
             or _AGENCY_LINE.match(last)
-            or any(_CAPTION_WORDS(class_id(el)) for el in _NAMED(box))
+            or any(_CAPTION_WORDS(class_id(el)) for el in box.iterdescendants(etree.Element))
         )
         if credit:
             # A picture with its caption is a figure: the strip drops it from the text like any
@@ -114,8 +114,8 @@ def _unwrap_text_figures(root: etree._Element) -> None:
     unclosed figure can swallow the body paragraphs after it; only the caption is furniture then.
     """
     for fig in list(root.iter("figure")):
-        holds_text = fig.find(".//table") is not None or fig.find(".//pre") is not None
-        if not holds_text and fig.find(".//p") is not None:
+        holds_text = next(fig.iter("table", "pre"), None) is not None
+        if not holds_text and next(fig.iter("p"), None) is not None:
             holds_text = (
                 any(True for _ in fig.iter("h2", "h3", "h4"))
                 and sum(len(p.xpath("string()")) for p in fig.iter("p")) >= T.FIGURE_TEXT_MIN
