@@ -97,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def ours_alone(raw: bytes, text: str, url: str) -> str | None:
         real = article_module.release_day
-        article_module.release_day = lambda root, url: None
+        # Whatever its signature (a stand-in that did not take the call made this row 0.0 %).
+        article_module.release_day = lambda *args, **kwargs: None
         try:
             return extract_article(raw, url).published
         finally:
@@ -137,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         "htmldate fast": as_shipped(htmldate_fast),
         "trafilatura": as_shipped(trafilatura_date),
     }
+    our_rows = {"newsdigest", "our reading alone"}
     pages = load(args.data, args.limit)
     right: dict[str, list[int]] = {name: [] for name in tools}
     millis: dict[str, list[float]] = {name: [] for name in tools}
@@ -147,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 found: Any = tool(raw, text, url)
             except Exception:  # an anchor's crash counts as a miss, as in the extraction benchmark
+                if name in our_rows:
+                    raise  # ours is a bug, not a miss (a row of 0.0 % hid one)
                 found = None
             millis[name].append((time.perf_counter() - start) * 1000)
             right[name].append(int(day_of(found) == day_of(gold)))
