@@ -47,7 +47,7 @@ processor = BudgetedBatchProcessor(event_type=EventType.SQS, raise_on_entire_bat
 # and what the structured output (Article.html, .markdown) loads on the first page.
 snapstart.register(
     warm_imports=(
-        "newsdigest.extract.article", "newsdigest.fetch", "htmldate", "newsdigest.extract.structure",
+        "newsdigest.extract.article", "newsdigest.fetch.client", "htmldate", "newsdigest.extract.structure",
         "newsdigest.extract.soup", "newsdigest.extract.markdown", "nh3", "markdownify",
     )
 )  # fmt: skip

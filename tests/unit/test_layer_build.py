@@ -253,7 +253,10 @@ def test_queue_cold_start_imports_nothing_a_queue_request_does_not_use() -> None
     loaded = _modules_loaded_by(QUEUE_COLD_START, POWERTOOLS_TRACE_DISABLED="true")
     for heavy in ("aws_xray_sdk", "aws_lambda_powertools.event_handler", "nltk", "pycountry", "bs4",
                   "soupsieve", "numpy", "requests", "sumy.utils", "moto", "newsdigest.local", "feedparser",
-                  "defusedxml"):  # fmt: skip
+                  "defusedxml",
+                  # the settings read the fetch policy; the HTTP client loads on the first URL only
+                  "newsdigest.fetch.client", "newsdigest.fetch.transport",
+                  "newsdigest.fetch.robots"):  # fmt: skip
         assert heavy not in loaded, f"{heavy} is imported at cold start"
 
 

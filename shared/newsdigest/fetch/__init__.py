@@ -23,7 +23,30 @@ backoff on 429/5xx honouring a capped Retry-After, robots.txt honoured by defaul
 
 from __future__ import annotations
 
-from newsdigest.fetch.client import FetchResult, Validators, fetch_url
-from newsdigest.fetch.robots import RobotsCache
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsdigest.fetch.client import FetchResult, Validators, fetch_url
+    from newsdigest.fetch.robots import RobotsCache
 
 __all__ = ["FetchResult", "RobotsCache", "Validators", "fetch_url"]
+
+#: Loaded on first use (PEP 562): the settings read ``newsdigest.fetch.policy`` in every function, and
+#: a function that never fetches (Summarise, Read; Ingest for uploads) must not pay for the HTTP
+#: client, TLS and robots.txt modules at its cold start.
+_HOMES = {
+    "FetchResult": "newsdigest.fetch.client",
+    "Validators": "newsdigest.fetch.client",
+    "fetch_url": "newsdigest.fetch.client",
+    "RobotsCache": "newsdigest.fetch.robots",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
