@@ -316,3 +316,18 @@ def test_markdown_escapes_text_and_addresses() -> None:
     assert "javascript" not in rendered(md).split('href="', 1)[1].split('"', 1)[0].split("javascript")[0] or (
         'href="javascript' not in rendered(md)
     )
+
+
+def test_the_cleaned_tree_is_written_as_bs4_writes_it_text_and_attributes_escaped() -> None:
+    from newsdigest.extract.clean import clean_html, sanitise, serialise
+
+    fragment = (
+        '<p>Fish &amp; chips &lt;img src=x onerror=alert(1)&gt; <a href="/q?a=1&amp;b=&quot;2&quot;" '
+        'title="say &quot;hi&quot;">link</a><br><!-- a comment --></p>'
+        '<figure><img src="/a.jpg" alt="A &lt;b&gt;"><figcaption>Cap</figcaption></figure><hr>'
+    )
+    clean = clean_html(fragment, "https://news.example/story")
+    written = serialise(clean.tree)
+    assert clean.html == sanitise(written) == sanitise(clean.tree.decode_contents())
+    assert "&lt;img src=x onerror=alert(1)&gt;" in written and "<img src=x" not in written
+    assert 'href="https://news.example/q?a=1&amp;b=&quot;2&quot;"' in written

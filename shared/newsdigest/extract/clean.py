@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from html import unescape
+from html import escape, unescape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -241,7 +241,42 @@ def clean_html(fragment: str, base: str | None) -> CleanArticle:
     soup = BeautifulSoup(fragment, "lxml", element_classes={Tag: _tag_class()})
     root = soup.body or soup
     _clean_tree(soup, root, base)
-    return CleanArticle(sanitise(root.decode_contents()), root)
+    return CleanArticle(sanitise(serialise(root)), root)
+
+
+# Elements without an end tag: the cleaner keeps no other void element.
+_VOID = frozenset(["br", "hr", "img"])
+
+
+def serialise(root: Tag) -> str:
+    """The markup of ``root``'s children, for nh3. After the cleaner every element is an allowed one
+    and every attribute value a string, so this walk escapes text and attribute values and writes
+    tags, and nothing else: bs4's own ``decode`` (formatter, entity substitution and indentation
+    logic per node) took 8 us of CPU per element, a quarter of the structure's cost. Comments,
+    doctypes and processing instructions are left out (nh3 would strip them)."""
+    from newsdigest.extract.soup import NavigableString, PreformattedString, Tag
+
+    out: list[str] = []
+    stack: list[Any] = list(reversed(root.contents))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple):  # the end tag of an element written below
+            out.append(node[0])
+        elif isinstance(node, NavigableString):
+            if not isinstance(node, PreformattedString):
+                out.append(escape(node, quote=False))
+        elif isinstance(node, Tag):
+            name = node.name
+            attrs = "".join(  # sorted, as bs4 writes them
+                f' {key}="{escape(value)}"'
+                for key, value in sorted(node.attrs.items())
+                if isinstance(value, str)
+            )
+            out.append(f"<{name}{attrs}>")
+            if name not in _VOID:
+                stack.append((f"</{name}>",))
+                stack.extend(reversed(node.contents))
+    return "".join(out)
 
 
 @cache

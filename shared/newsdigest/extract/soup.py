@@ -16,5 +16,6 @@ warnings.filterwarnings(
 )
 
 from bs4 import BeautifulSoup, NavigableString, Tag  # noqa: E402  (after the filter, on purpose)
+from bs4.element import PreformattedString  # noqa: E402  (comments, doctypes, CDATA: not text)
 
-__all__ = ["BeautifulSoup", "NavigableString", "Tag"]
+__all__ = ["BeautifulSoup", "NavigableString", "PreformattedString", "Tag"]

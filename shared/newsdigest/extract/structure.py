@@ -91,13 +91,13 @@ def build(
     """HTML, Markdown and lead image of an article from its blocks (see the module docstring).
 
     Bounded work: the blocks past the first ``MAX_STRUCTURED_CHARS`` characters of text, or past the
-    first ``MAX_STRUCTURED_NODES`` text nodes, are written as plain paragraphs (escaped, without their
-    markup or pictures), so the cost of the structure stays linear and small whatever the page; ``note``
-    says so when it happens."""
+    first ``MAX_STRUCTURED_NODES`` nodes of markup (see :func:`_cost`), are written as plain paragraphs
+    (escaped, without their markup or pictures), so the cost of the structure stays linear and small
+    whatever the page; ``note`` says so when it happens."""
     from newsdigest.extract.clean import base_url, clean_html, first_image, resolve_url
     from newsdigest.extract.markdown import to_markdown
 
-    head, rest = _split(blocks)
+    head, rest = _split(blocks, pictures)
     base = base_url(url, pictures.base_href)
     clean = clean_html(fragment(head, pictures, roots), base)
     html, markdown = clean.html, to_markdown(clean.tree)
@@ -106,7 +106,7 @@ def build(
         html, markdown = _with_plain(html, markdown, rest)
         note = (
             f"structure: the HTML and Markdown keep the markup of the first {len(head)} paragraphs "
-            f"(at most {MAX_STRUCTURED_CHARS} characters of text in {MAX_STRUCTURED_NODES} text nodes); "
+            f"(at most {MAX_STRUCTURED_CHARS} characters of text in {MAX_STRUCTURED_NODES} nodes of markup); "
             f"{len(rest)} later paragraphs are plain"
         )
     image = (resolve_url(lead_image, base, images=True) if lead_image else None) or first_image(html)
@@ -115,19 +115,34 @@ def build(
 
 # Past this much text, blocks are written as plain paragraphs. Beautifulsoup4 builds a Python object
 # per node: a 3.5 MB article took seconds; news articles are far below this (the longest dev page,
-# a Wikipedia article, has 160,000 characters).
+# a Wikipedia article, has 106,000 characters in its text).
 MAX_STRUCTURED_CHARS = 200_000
-# The same for text nodes: beautifulsoup4, nh3 and markdownify cost 50-120 us of CPU per node of the
-# fragment, so short text in many inline elements is slow too (20,000 <time> elements in one story
-# took 1.0 s); 3 of the 1,082 pages of the two extraction dev sets hold more (at most 6,900).
-MAX_STRUCTURED_NODES = 4_000
+# The same for nodes of markup (the fragment's elements and text nodes, as _cost counts them):
+# beautifulsoup4's tree, the cleaner, nh3 and markdownify together cost about 18 us of CPU per node,
+# so short text in many inline elements is slow too (20,000 <time> elements in one story cost 1.0 s;
+# the page cap of extract/limits.py lets that many through). The largest fragments of the 1,036 dev
+# pages of both extraction sets: 13,400 nodes (a school's page of timetables) and 10,100 (Wikipedia's
+# longest article, 106,000 characters); at this bound the structure costs at most about 0.22 s.
+MAX_STRUCTURED_NODES = 12_000
 
 
-def _split(blocks: Sequence[Block]) -> tuple[Sequence[Block], Sequence[Block]]:
+def _cost(block: Block, pictures: Pictures) -> int:
+    """Nodes of markup ``block`` adds to the fragment, counted from what the writer read: each text
+    node, and each element whose text it read (its block element and inline elements; one read only
+    after is opened by the text before it)."""
+    if block.kind == "placeholder":
+        picture = pictures.placed.get(block.element)
+        return sum(1 for _ in picture.element.iter()) if picture is not None else 0
+    if not block.sources:  # written whole (_all_sources)
+        return 2 * sum(1 for _ in block.element.iter())
+    return len(block.sources) + sum(1 for _, tail in block.sources if not tail)
+
+
+def _split(blocks: Sequence[Block], pictures: Pictures) -> tuple[Sequence[Block], Sequence[Block]]:
     chars = nodes = 0
     for i, block in enumerate(blocks):
         chars += len(block.text)
-        nodes += len(block.sources)
+        nodes += _cost(block, pictures)
         if chars > MAX_STRUCTURED_CHARS or nodes > MAX_STRUCTURED_NODES:
             return blocks[:i], [b for b in blocks[i:] if b.kind != "placeholder"]
     return blocks, ()
