@@ -241,6 +241,22 @@ def misses_by_text(expected: str, missed: dict[str, Counter[str]], text: str) ->
     return out
 
 
+def extras_by_text(expected: str, extra: dict[str, Counter[str]]) -> dict[str, Counter[str]]:
+    """Each item newsdigest wrote that the expected HTML does not hold as that type: ``elsewhere`` (its
+    text is in the expected HTML, as other markup) or ``not expected`` (text Readability left out:
+    the headline, which it keeps as metadata, galleries, teasers). Links and images are not split."""
+    import lxml.html
+
+    out = {kind: Counter[str]() for kind in KINDS}
+    if not any(extra[kind] for kind in KINDS[:4]):
+        return out
+    theirs = _text(lxml.html.fromstring(f"<div>{expected}</div>"))
+    for kind in KINDS[:4]:
+        for item, n in extra[kind].items():
+            out[kind]["elsewhere" if item in theirs else "not expected"] += n
+    return out
+
+
 def _cpu_ms(fn: Callable[[], Any]) -> tuple[Any, float]:
     start = time.process_time()
     result = fn()
@@ -421,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     worst: list[tuple[float, str, dict[str, float]]] = []
     unbounded, bounded_pages = Score(), []  # ours on the pages no cost bound cut
     miss_classes: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
+    extra_classes: dict[str, Counter[str]] = {kind: Counter() for kind in KINDS}
     page_links: dict[str, int] = {}
     for n, (page_id, html, expected) in enumerate(pages):
         want = items(expected)
@@ -442,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
                 missed = {kind: want[kind] - got[kind] for kind in KINDS}
                 for kind, classes in misses_by_text(expected, missed, tool.text).items():
                     miss_classes[kind] += classes
+                extra = {kind: got[kind] - want[kind] for kind in KINDS}
+                for kind, classes in extras_by_text(expected, extra).items():
+                    extra_classes[kind] += classes
                 if tool.bounded:
                     bounded_pages.append(page_id)
                 else:
@@ -495,6 +515,13 @@ def main(argv: list[str] | None = None) -> int:
             f"  {kind:<12} missed {sum(classes.values()):4d}: in its text {classes['kept']:4d}, "
             f"in text it left out {classes['dropped']:4d}, no text to tell {classes['textless']:3d}; "
             f"recall {ours.recall(kind):.3f}, at most {ceiling:.3f} with this text"
+        )
+    print("newsdigest's items the expected HTML does not hold as that type (see extras_by_text):")
+    for kind in KINDS[:4]:
+        classes = extra_classes[kind]
+        print(
+            f"  {kind:<12} {sum(classes.values()):4d}: text the expected HTML has as other markup "
+            f"{classes['elsewhere']:4d}, text it leaves out {classes['not expected']:4d}"
         )
     if args.failures:
         for low, page_id, recalls in sorted(worst)[: args.failures]:

@@ -155,6 +155,33 @@ def test_figures_keep_their_captions() -> None:
     )
 
 
+def test_a_picture_that_is_all_of_a_link_keeps_the_link_and_the_text_stays_as_without_structure() -> None:
+    story = (
+        "<p>The harbour authority said on Tuesday that the new quay would open in the spring, two years "
+        "later than planned, after a dispute over the dredging contract.</p>"
+    )
+    html = (
+        f"<html><body><article><h1>Quay</h1>{story}"
+        '<a href="/photos/quay-full.jpg"><img src="/photos/quay-640.jpg" alt="The quay"></a>'
+        f"{story.replace('Tuesday', 'Monday')}"
+        '<p>Officials spoke <a href="/big.png"><img src="/small.png" alt="a chart"></a> to residents at a '
+        "public meeting on the cost of the works and the delay.</p></article></body></html>"
+    )
+    url = "https://news.example/2024/quay"
+    article = extract_article(html, url)
+    assert article.text == extract_article(html, url, structure=False).text
+    assert (
+        '<a href="https://news.example/photos/quay-full.jpg" rel="noopener noreferrer">'
+        '<img alt="The quay" src="https://news.example/photos/quay-640.jpg"></a>' in article.html
+    )
+    assert '<a href="https://news.example/big.png" rel="noopener noreferrer"><img' in article.html
+    assert (
+        "[![The quay](https://news.example/photos/quay-640.jpg)](https://news.example/photos/quay-full.jpg)"
+        in article.markdown
+    )
+    assert text_blocks(article.html) == paragraphs(article)
+
+
 def test_lazy_loading_pictures_resolve_to_the_real_image() -> None:
     url = "https://medium.com/voodoo-engineering/node-js-and-cpu-profiling-on-production-in-real-time-without-downtime-d6e62af173e2"
     article = extract_article(_page(STRUCTURE / "lazy-image-1.html.gz"), url)

@@ -483,6 +483,8 @@ def _clean_figure(soup: BeautifulSoup, figure: Tag) -> None:
             continue
         seen.add(src)
         link = img.parent
+        if isinstance(link, Tag) and link.name == "noscript":  # a fallback inside the picture's link
+            link = link.parent
         if isinstance(link, Tag) and link.name == "a" and link.get_text().strip() == "":
             pictures.append(link)
         else:

@@ -44,6 +44,9 @@ class Picture:
     parent: etree._Element
     following: tuple[etree._Element, ...]
     fallback: etree._Element | None = None  # a <noscript> image right after a lazy-loading one
+    # The link the picture is all of (``<a href=full.jpg><img></a>``, blogs' enlargements): it stays in
+    # the tree, empty, as it does when pictures are stripped, and is written around the picture.
+    link: etree._Element | None = None
 
 
 @dataclass(slots=True)
@@ -75,7 +78,8 @@ class Pictures:
                 fallback = next(following[0].iter("img"), None)
                 if fallback is not None:
                     fallbacks.add(fallback)
-            self.pictures.append(Picture(el, parent, following, fallback))
+            link = parent if parent.tag == "a" and parent.get("href") and _only_picture(parent) else None
+            self.pictures.append(Picture(el, parent, following, fallback, link))
             drop(el, {})  # before any measure: no statistics to keep up to date
 
     def mark(self, blocks: list[etree._Element]) -> list[etree._Element]:
@@ -102,6 +106,11 @@ class Pictures:
             if not within:
                 between.append(placeholder)
         return _merge(blocks, between) if between else blocks
+
+
+def _only_picture(link: etree._Element) -> bool:
+    """Whether ``link`` holds a picture and no text (what it links to is the picture's)."""
+    return not "".join(link.itertext()).strip()
 
 
 def _inside_picture_or_stripped(el: etree._Element) -> bool:

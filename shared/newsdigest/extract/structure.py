@@ -300,8 +300,9 @@ class _FragmentWriter:
             return
         self.enter(chain)
         self.last = None
+        markup = _linked(picture, markup + _fallback(picture.fallback))
         if picture.element.tag != "figure":
-            markup = f"<figure>{markup}{_fallback(picture.fallback)}</figure>"
+            markup = f"<figure>{markup}</figure>"
         self.out.append(markup)
 
     def inline(self, block: Block) -> None:
@@ -414,4 +415,11 @@ def _inline_picture(picture: Picture) -> str:
         if inner is None:
             return ""
         el = inner
-    return _markup(el) + _fallback(picture.fallback)
+    return _linked(picture, _markup(el) + _fallback(picture.fallback))
+
+
+def _linked(picture: Picture, markup: str) -> str:
+    """``markup`` inside the link the picture was all of, if it was."""
+    if picture.link is None or not markup:
+        return markup
+    return f"{_start_tag('a', picture.link)}{markup}</a>"
