@@ -138,6 +138,7 @@ def _extract(
         jl.body,
         unpruned=lambda: _unpruned_body(source),
         mark=pictures.mark if structure else None,
+        article_bodies=meta.article_bodies,
     )
     paragraphs = found.paragraphs
     text = "\n\n".join(paragraphs)

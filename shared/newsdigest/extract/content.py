@@ -76,6 +76,7 @@ def main_text(
     *,
     unpruned: Callable[[], etree._Element] | None = None,
     mark: Callable[[list[etree._Element]], list[etree._Element]] | None = None,
+    article_bodies: list[etree._Element] | None = None,
 ) -> MainText:
     """Run the passes over ``body`` (pruned in place), fall back when they find too little, and check
     a doubtful result against the second opinions (:mod:`.opinions`).
@@ -84,12 +85,13 @@ def main_text(
     ``body`` as it is now, asked for only when the cascade's result is in doubt (without it, ``body``
     is copied before pruning). ``mark`` sees the chosen blocks before they are written and returns
     the blocks to write (the structured output puts picture placeholders among them,
-    :mod:`.pictures`)."""
+    :mod:`.pictures`). ``article_bodies``: the page's ``itemprop=articleBody`` elements, when the
+    caller found them already (:func:`.prune.protected_elements`)."""
     stats = measure(body)
     ld_blocks = _jsonld_blocks(jsonld_body) if jsonld_body else []
     page_para = stats[body].para if body in stats else 0
     intact = copy.deepcopy(body) if unpruned is None else None
-    prune(body, stats)
+    prune(body, stats, article_bodies)
     chosen, core = choose(body, stats, title)
     if mark is not None:
         chosen = mark(chosen)

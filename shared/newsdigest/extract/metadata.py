@@ -151,6 +151,9 @@ class PageMeta:
     og_type: str | None = None
     dateline_text: str | None = None  # text of an element marked as the dateline
     elements: int = 0  # elements in the page (counted on the way: htmldate skips huge pages)
+    # Elements marked itemprop=articleBody, in document order (found on the way: the prune pass
+    # protects them, and need not search the whole tree for them again).
+    article_bodies: list[etree._Element] = field(default_factory=list)
 
     def first(self, keys: tuple[str, ...]) -> str | None:
         for key in keys:
@@ -288,7 +291,9 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta, notes: list[str
         prop = get("itemprop")
         if prop:
             prop_l = prop.lower()
-            if prop_l in {"author", "creator"}:
+            if prop_l == "articlebody":
+                meta.article_bodies.append(el)
+            elif prop_l in {"author", "creator"}:
                 if take("author"):
                     name_el = next(
                         (c for c in el.iter() if (c.get("itemprop") or "").lower() == "name"), None

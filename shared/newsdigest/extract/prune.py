@@ -125,11 +125,15 @@ def _unwrap_text_figures(root: etree._Element) -> None:
             fig.tag = "div"
 
 
-def protected_elements(root: etree._Element, stats: StatsMap) -> set[etree._Element]:
+def protected_elements(
+    root: etree._Element, stats: StatsMap, article_bodies: list[etree._Element] | None = None
+) -> set[etree._Element]:
     """Ancestors of the strongest article markers; class words alone never remove these.
 
     Markers: headings of level one, an ``itemprop=articleBody`` element, and the ``<article>`` holding
-    the most text (teaser cards are ``<article>`` elements too, so not all of them).
+    the most text (teaser cards are ``<article>`` elements too, so not all of them). ``article_bodies``:
+    the page's ``itemprop=articleBody`` elements when the caller has them (the metadata pass finds
+    them on its walk); those under ``root`` count, and ``root`` is not searched for them.
     """
 
     def size(el: etree._Element) -> int:
@@ -145,9 +149,12 @@ def protected_elements(root: etree._Element, stats: StatsMap) -> set[etree._Elem
             biggest = el
     if biggest is not None:
         markers.append(biggest)
-    for el in _MICRODATA(root):
-        if (el.get("itemprop") or "").lower() == "articlebody":
-            markers.append(el)
+    if article_bodies is None:
+        markers.extend(el for el in _MICRODATA(root) if (el.get("itemprop") or "").lower() == "articlebody")
+    else:
+        markers.extend(
+            el for el in article_bodies if el is root or any(a is root for a in el.iterancestors())
+        )
     keep: set[etree._Element] = set()
     for marker in markers:
         if any(is_hidden(node) for node in (marker, *marker.iterancestors())):
@@ -266,13 +273,15 @@ def _teaser_list(el: etree._Element, stats: StatsMap, page_text: int) -> bool:
     return sum(stats[u].text for u in units) >= T.TEASER_LIST_SHARE * st.text
 
 
-def prune(root: etree._Element, stats: StatsMap) -> list[etree._Element]:
+def prune(
+    root: etree._Element, stats: StatsMap, article_bodies: list[etree._Element] | None = None
+) -> list[etree._Element]:
     """Remove hidden, role- and class-marked furniture in place; returns the removed elements.
 
     Decisions read the measures taken before pruning (a box is judged by what it held on the page);
     every removal takes the box out of its ancestors' measures.
     """
-    keep = protected_elements(root, stats)
+    keep = protected_elements(root, stats, article_bodies)
     page_text = stats[root].text if root in stats else 0
     page_para = stats[root].para if root in stats else 0
     removed: list[etree._Element] = []
