@@ -169,12 +169,13 @@ def _guess(data: bytes) -> Encoding:
     return found
 
 
-def _valid_utf8(data: bytes) -> bool:
+def _utf8_text(data: bytes) -> str | None:
+    """``data`` decoded as UTF-8, or ``None`` when it is not valid UTF-8 (decoded once: the test is
+    the decoding)."""
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str]:
@@ -203,16 +204,17 @@ def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str]
             reason="unsupported_charset",
         )
     is_ascii = data.isascii()
+    utf8: str | None = None  # the page's text when its bytes were found to be valid UTF-8
     if chosen is not None:
         if (
             (chosen.name in _SINGLE_BYTE or chosen.name == "x-user-defined")
             and not is_ascii
-            and _valid_utf8(data)
+            and (utf8 := _utf8_text(data)) is not None
         ):
             # Non-ASCII bytes that form valid UTF-8 are almost never legacy single-byte text: the
             # declaration is a leftover template default, and honouring it would produce mojibake.
             chosen = _UTF8
-        elif chosen.name == "utf-8" and not is_ascii and not _valid_utf8(data):
+        elif chosen.name == "utf-8" and not is_ascii and (utf8 := _utf8_text(data)) is None:
             text = data.decode("utf-8", "replace")
             bad = text.count("\ufffd")
             non_ascii = sum(1 for ch in text if ord(ch) > 127)
@@ -221,12 +223,12 @@ def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str]
                 chosen = _guess(data)
             else:
                 return text, "utf-8"
-    elif is_ascii or _valid_utf8(data):
+    elif is_ascii or (utf8 := _utf8_text(data)) is not None:
         chosen = _UTF8
     else:
         chosen = _guess(data)
 
-    text = chosen.codec.decode(data, "replace")[0]
+    text = utf8 if utf8 is not None and chosen.name == "utf-8" else chosen.codec.decode(data, "replace")[0]
     if len(text) > 256 and text.count("\ufffd") > 0.3 * len(text):
         raise InputError(f"the bytes do not decode as text (tried {chosen.name})", reason="undecodable")
     return text, chosen.name
