@@ -242,7 +242,8 @@ def _reads_as_language(text: str) -> bool:
     for token in sample.split():
         n = len(token)
         total += n
-        if len(_NON_LETTER.findall(token)) <= 0.3 * n:
+        # ASCII letters alone hold none of _NON_LETTER's characters (most tokens: no search).
+        if (token.isascii() and token.isalpha()) or len(_NON_LETTER.findall(token)) <= 0.3 * n:
             wordlike += n
     if not total or wordlike < _MIN_WORDLIKE_SHARE * total:
         return False

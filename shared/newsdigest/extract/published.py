@@ -184,5 +184,7 @@ def _visible_date(body: etree._Element, headings: list[str]) -> str | None:
         pos = text.find(headings[0])
         if pos >= 0:
             start = max(0, pos - 300)
-    found = find_dates(text[start : start + 6000], limit=1) or find_dates(text[:6000], limit=1)
+    found = find_dates(text[start : start + 6000], limit=1)
+    if not found and start:  # from the start, the window is the page's start: no second search
+        found = find_dates(text[:6000], limit=1)
     return found[0][1] if found else None
