@@ -13,8 +13,9 @@ Readability.js's reviewed ``expected.html``. Every tool's HTML and the expected 
   ``td``/``th``; quotes: of each ``blockquote`` (text as a reader sees it: whitespace collapsed, NFKC,
   the edges of block elements as spaces, so cells or paragraphs written without whitespace between
   their tags do not run together);
-* images: each ``img``'s ``src`` resolved against the page URL, http(s) only (``data:`` images are
-  left out on both sides: newsdigest drops them by policy, see ``extract/clean.py``);
+* images: each ``img``'s ``src`` (without one, the widest candidate of its ``srcset``, as a browser on
+  a wide screen loads it) resolved against the page URL, http(s) only (``data:`` images are left out
+  on both sides: newsdigest drops them by policy, see ``extract/clean.py``);
 * links: each ``a``'s ``href`` resolved against the page URL, http(s) only.
 
 The pages are Readability's test pages, all served as ``http://fakehost/test/page.html`` (the URL
@@ -119,6 +120,24 @@ def _url(value: str | None) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) else None
 
 
+_CANDIDATE = re.compile(r"(\S+)(?:\s+(\d+(?:\.\d+)?)[wx])?\s*(?:,\s+|$)")
+
+
+def _widest(srcset: str | None) -> str | None:
+    """The widest candidate of a ``srcset`` (what a browser on a wide screen loads), for an ``<img>``
+    with no ``src``: Readability's expected HTML keeps lazy images so (lazy-image-2's 56)."""
+    best, best_size = None, -1.0
+    for match in _CANDIDATE.finditer((srcset or "").strip()):
+        size = float(match.group(2) or 1)
+        if size > best_size:
+            best, best_size = match.group(1).rstrip(","), size
+    return best
+
+
+def _image_key(img: Any) -> str | None:
+    return _url(img.get("src") or _widest(img.get("srcset") or img.get("data-srcset")))
+
+
 def items(html: str) -> dict[str, Counter[str]]:
     """The items of each block type in ``html``."""
     import lxml.html
@@ -133,7 +152,7 @@ def items(html: str) -> dict[str, Counter[str]]:
     for el in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "blockquote", "img", "a"):
         tag = el.tag
         if tag == "img":
-            src = _url(el.get("src"))
+            src = _image_key(el)
             if src:
                 found["images"][src] += 1
         elif tag == "a":
@@ -220,11 +239,7 @@ def misses_by_text(expected: str, missed: dict[str, Counter[str]], text: str) ->
             continue
         for el in root.iter(*tags):
             key = (
-                _url(el.get("src"))
-                if kind == "images"
-                else _url(el.get("href"))
-                if kind == "links"
-                else _text(el)
+                _image_key(el) if kind == "images" else _url(el.get("href")) if kind == "links" else _text(el)
             )
             if not key or not left[key]:
                 continue
