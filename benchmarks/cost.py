@@ -173,7 +173,7 @@ def measure(pages: list[tuple[str, bytes]]) -> dict[str, Any]:
             logs = ByteCounter()
             from newsdigest.aws.observability import logger
 
-            logger.registered_handler.stream = logs
+            logger.registered_handler.stream = logs  # type: ignore[attr-defined]
             own = boto3.session.Session()
             raw = resources.outputs["RawBucketName"]
             table = own.resource("dynamodb").Table(resources.outputs["TableName"])

@@ -60,7 +60,7 @@ def load(data: Path, limit: int | None) -> list[tuple[str, bytes, str, str]]:
         if not day_of(gold):
             continue
         raw = gzip.decompress((data / item["file"]).read_bytes())
-        pages.append((page_id, raw, item["url"], gold))
+        pages.append((page_id, raw, item["url"], str(gold)))
         if limit and len(pages) >= limit:
             break
     return pages

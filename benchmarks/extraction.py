@@ -207,7 +207,7 @@ def run_ours(html: bytes, url: str | None, structure: bool = False) -> Output:
     return Output(art.text, ms, art.title, list(art.authors), art.published, getattr(art, "extraction", None))
 
 
-def _timed(fn: Callable[[], str]) -> Output:
+def _timed(fn: Callable[[], str | None]) -> Output:
     start = CLOCK()
     try:
         text = fn() or ""

@@ -55,6 +55,7 @@ Exits 0 with a message when the data folder is absent.
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
 import re
@@ -413,9 +414,9 @@ def _converters(pages: list[tuple[str, bytes, str]]) -> None:
         article = extract_article(html, PAGE_URL)
         if not article.html:
             continue
-        _, ms = _cpu_ms(lambda a=article: to_markdown(a.html))
+        _, ms = _cpu_ms(functools.partial(to_markdown, article.html))
         ours.append(ms)
-        _, ms = _cpu_ms(lambda a=article: html_to_markdown.convert(a.html, options))
+        _, ms = _cpu_ms(functools.partial(html_to_markdown.convert, article.html, options))
         theirs.append(ms)
     print(
         f"\nMarkdown converters on newsdigest's clean HTML ({len(ours)} pages, median CPU ms, from the HTML "
