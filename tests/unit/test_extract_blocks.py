@@ -85,7 +85,11 @@ def test_placeholders_keep_their_place_and_go_with_skipped_furniture() -> None:
 
 
 def test_a_placeholder_after_dropped_closing_lines_goes_with_them() -> None:
-    html = PAGE.replace("</article>", "<p>Share this story</p><div class='slot'></div></article>")
+    # (a linked call: an unlinked closing line of the body's own container is a sign-off, kept)
+    html = PAGE.replace(
+        "</article>",
+        "<p>Share this story with <a href='/friends'>friends</a></p><div class='slot'></div></article>",
+    )
     root = _tree(html)
     after_label = etree.ProcessingInstruction("nd-picture")
     root.find(".//div[@class='slot']").append(after_label)

@@ -137,3 +137,37 @@ def test_a_gallery_set_between_the_paragraphs_goes_however_long_its_captions() -
     # Alone on its page, the gallery is the page's text: kept.
     alone = extract_article(_page(f"<h1>Pictures</h1><div class='full-gallery'><ul>{captions}</ul></div>"))
     assert "Caption 0" in alone.text
+
+
+def test_the_writers_sign_off_is_kept_box_labels_credits_and_initials_are_not() -> None:
+    for sign_off in ("Euer Hans", "x Franzi", "XX, Die Redaktion"):
+        html = _page(
+            f"<h1>Council approves the budget</h1><div class='entry'>{_body(5)}<p>{sign_off}</p>"
+            "<div class='deal'><a href='/deal/1'>Zum Deal</a></div></div>"
+        )
+        assert extract_article(html).text.endswith(sign_off), sign_off
+    for closing in ("Mehr zum Thema:", "Crédits photos : Bestimage", "aja/PAP"):
+        html = _page(
+            f"<h1>Council approves the budget</h1><div class='entry'>{_body(5)}<p>{closing}</p>"
+            "<div class='deal'><a href='/deal/1'>Zum Deal</a></div></div>"
+        )
+        assert closing not in extract_article(html).text, closing
+
+
+def test_a_short_list_of_punctuated_points_with_a_few_links_is_text() -> None:
+    points = (
+        "<ul><li>Fixed the start-up issue, when an add-on is updated "
+        "(<a href='/b/1'>Bug 1664144, add-ons</a>).</li>"
+        "<li>Cleaned up the settings page, thanks to a volunteer "
+        "(<a href='/b/2'>Bug 1678173, settings</a>).</li></ul>"
+    )
+    html = _page(
+        f"<h1>Council approves the budget</h1><div class='entry'>{_body(4)}{points}{_body(2, 'plan')}</div>"
+    )
+    text = extract_article(html).text
+    assert "Fixed the start-up issue" in text and "Cleaned up the settings page" in text
+    menu = "<ul><li><a href='/a'>Home</a></li><li><a href='/b'>Politics</a></li><li>Sport</li></ul>"
+    html = _page(
+        f"<h1>Council approves the budget</h1><div class='entry'>{_body(4)}{menu}{_body(2, 'plan')}</div>"
+    )
+    assert "Politics" not in extract_article(html).text

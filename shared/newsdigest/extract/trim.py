@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from newsdigest.extract import thresholds as T
 from newsdigest.extract.textshape import SENTENCE_END_STRICT, normalise_key
-from newsdigest.extract.write import Para
+from newsdigest.extract.write import Para, signs_off
 
 
 def trim(blocks: list[Para]) -> list[Para]:
@@ -32,6 +32,7 @@ def trim(blocks: list[Para]) -> list[Para]:
         and items < T.CLOSING_LIST_MIN
         and len(blocks[-1].text) < T.TRAIL_MAX
         and not SENTENCE_END_STRICT.search(blocks[-1].text)
+        and not signs_off(blocks[-2], blocks[-1])
     ):
         blocks.pop()
         items = max(0, items - 1)

@@ -29,6 +29,7 @@ from newsdigest.extract.measure import (
 )
 from newsdigest.extract.textshape import (
     INVISIBLE,
+    PUNCT,
     SENTENCE_END_STRICT,
     WS,
     collapse,
@@ -158,7 +159,7 @@ class _Writer:
         # so is a label before it. ``headings=False``: labels only.
         if self.parts or not self.paras or (not headings and self.paras[-1].heading):
             return
-        if is_box_label(self.paras[-1]):
+        if is_box_label(self.paras[-1]) and not (len(self.paras) > 1 and signs_off(*self.paras[-2:])):
             self.paras.pop()
 
 
@@ -308,7 +309,7 @@ def _skip(
         if tag == "div" and density <= T.ONE_PARAGRAPH_LINKS and _wraps_one_paragraph(el, st):
             return False  # a text module around a paragraph with a few links in it
         # Lists and boxes that are mostly links: menus, related stories, tag lists.
-        links = box_is_links(st) or (
+        links = (box_is_links(st) and not _punctuated_list(el, st)) or (
             density > T.LINK_BOX_SMALL_SHARE and tag not in {"table", "tr"} and _teaser_list(el, stats)
         )
         return links and not (site and tag in {"ul", "ol"} and _is_reference(el, site, refs))
@@ -320,6 +321,14 @@ def _skip(
             return parent is None or not _is_reference(parent, site, refs)
         return density > T.ITEM_LINK_SHARE
     return False
+
+
+def _punctuated_list(el: etree._Element, st: Stats) -> bool:
+    """A small list that is not mostly links but whose items are punctuated (the points of a text,
+    a few of them linked): the measures count a list's own punctuation, which its items hold."""
+    if el.tag not in _LISTS or st.links > T.LINK_BOX_SHARE * st.text:
+        return False
+    return len(PUNCT.findall("".join(el.itertext()))) >= T.LINK_BOX_SMALL_PUNCT
 
 
 def site_of(url: str | None) -> str | None:
@@ -391,6 +400,21 @@ def is_follow_link(href: str | None) -> bool:
     if not href:
         return False
     return bool(V.PROFILE_LINK.match(href) or V.SIGNUP_LINK.search(href) or V.CHANNEL_LINK.match(href))
+
+
+def signs_off(before: Para, last: Para) -> bool:
+    """Whether ``last``, a short closing line, is one more unlinked paragraph of the text's own
+    container after a paragraph of sentences: the writer's sign-off ("Euer Hans", "x Franzi"), not
+    the label of a box ("Mehr zum Thema:"), a credit ("Crédits photos : X") or the desk's initials
+    and agency ("aja/PAP")."""
+    el, prev = last.element, before.element
+    if el is None or prev is None or el.tag != "p" or prev.tag != "p" or last.heading or before.heading:
+        return False
+    if el.getparent() is not prev.getparent() or el.find(".//a") is not None:
+        return False
+    if any(mark in last.text for mark in ":/"):
+        return False
+    return bool(SENTENCE_END_STRICT.search(before.text))
 
 
 def is_box_label(block: Para) -> bool:
