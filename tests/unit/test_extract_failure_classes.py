@@ -171,3 +171,11 @@ def test_a_short_list_of_punctuated_points_with_a_few_links_is_text() -> None:
         f"<h1>Council approves the budget</h1><div class='entry'>{_body(4)}{menu}{_body(2, 'plan')}</div>"
     )
     assert "Politics" not in extract_article(html).text
+
+
+def test_a_kicker_above_a_heading_is_dropped() -> None:
+    html = _page(
+        f"<div class='story'><span>Politics</span><h2>The council says yes to the budget</h2>{_body(4)}</div>"
+    )
+    text = extract_article(html).text
+    assert text.startswith("The council says yes to the budget")

@@ -40,15 +40,15 @@ def trim(blocks: list[Para]) -> list[Para]:
     # "follow us" or "subscribe" call.
     while len(blocks) > 1 and blocks[-1].follow and len(blocks[-1].text) < T.FOLLOW_MAX:
         blocks.pop()
-    # Likewise a short label line above the first paragraph is a kicker or section name ("Promis",
-    # "Anzeige"); headings are kept, they may be the text's own.
+    # Likewise a short label line above the first paragraph or above a heading is a kicker or section
+    # name ("Promis", "Anzeige", "Pressemitteilungen"); headings are kept, they may be the text's own.
     for _ in range(T.LEAD_LABELS_DROPPED):
         if (
             len(blocks) > 1
             and not blocks[0].heading
             and _is_trailing_label(blocks[0].text)
             and len(blocks[0].text) < T.LEAD_LABEL_MAX
-            and len(blocks[1].text) >= T.LEAD_LABEL_NEXT
+            and (blocks[1].heading or len(blocks[1].text) >= T.LEAD_LABEL_NEXT)
         ):
             blocks.pop(0)
     return dedupe(blocks)
