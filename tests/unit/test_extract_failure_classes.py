@@ -179,3 +179,14 @@ def test_a_kicker_above_a_heading_is_dropped() -> None:
     )
     text = extract_article(html).text
     assert text.startswith("The council says yes to the budget")
+
+
+def test_a_headings_anchor_id_made_of_its_words_is_no_furniture_word() -> None:
+    html = _page(
+        f"<h1>Council approves the budget</h1><div class='entry'>{_body(3)}"
+        f"<h2 id='nav_the_vote_in_the_council__1'>The vote in the council</h2>{_body(3, 'plan')}"
+        f"<h2 id='nav-menu'>Sections</h2></div>"
+    )
+    text = extract_article(html).text
+    assert "The vote in the council" in text
+    assert "Sections" not in text

@@ -22,17 +22,18 @@ _READER_COMMENTS = contains_any(V.READER_COMMENT_SUBSTRINGS)
 _ALWAYS = contains_any(V.ALWAYS_FURNITURE)
 _CAPTIONS = contains_any(V.CAPTIONS)
 _OTHER_STORIES = contains_any(V.OTHER_STORIES)
+_PICTURE_WIDGETS = contains_any(V.PICTURE_WIDGETS)
 _POSITIVE = contains_any(V.POSITIVE_SCORE)
 _NEGATIVE = contains_any(V.NEGATIVE_SCORE)
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
-def class_id(el: etree._Element) -> str:
-    """The words an element is named by: its classes (less taxonomy classes), its id, and a custom
-    element's tag."""
+def class_id(el: etree._Element, *, with_id: bool = True) -> str:
+    """The words an element is named by: its classes (less taxonomy classes), its id (unless not
+    ``with_id``), and a custom element's tag."""
     classes = el.get("class")
-    ident = el.get("id")
+    ident = el.get("id") if with_id else None
     tag = el.tag
     # Custom elements name themselves like classes do (<pp-inline-teaser>, <share-bar>).
     custom = tag if isinstance(tag, str) and "-" in tag else ""
@@ -134,8 +135,7 @@ def layer_or_bio(value: str) -> bool:
 def picture_widget(value: str) -> bool:
     """Class words of a gallery, slider or carousel: pictures a script pages through, with their
     captions."""
-    low = value.lower()
-    return any(word in low for word in V.PICTURE_WIDGETS)
+    return _PICTURE_WIDGETS(value.lower())
 
 
 @lru_cache(maxsize=4096)

@@ -22,11 +22,14 @@ from newsdigest.extract.boilerplate import (
     names_caption,
     other_stories,
     picture_widget,
+    tokens,
 )
 from newsdigest.extract.measure import StatsMap, cut, drop
+from newsdigest.extract.textshape import collapse
 from newsdigest.extract.wordsearch import contains_any
 
 _TEASER_BOXES = frozenset(["ul", "ol", "div", "section"])
+_SUBHEADINGS = frozenset(["h2", "h3", "h4", "h5", "h6"])
 
 
 def strip_furniture_tags(
@@ -193,6 +196,8 @@ def _doomed(
     ):
         return True  # search, login, newsletter and comment forms; not a page builder's wrapper
     value = class_id(el)
+    if value and el.tag in _SUBHEADINGS and _anchor_id(el):
+        value = class_id(el, with_id=False)
     if not value or not is_marked_boilerplate(value):
         return False
     if el.tag in V.INLINE_TAGS and not any(child.tag in V.CARD_BLOCK_TAGS for child in el):
@@ -219,6 +224,19 @@ def _doomed(
     if text >= T.PARAGRAPHS_MIN_TEXT and para >= T.PARAGRAPHS_SHARE * text:
         return False  # reads like article paragraphs: e.g. sections flagged as hosting ad slots
     return link_heavy or text < max(T.MARKED_MAX_TEXT, T.MARKED_PAGE_SHARE * page_text)
+
+
+def _anchor_id(heading: etree._Element) -> bool:
+    """Whether the heading's id is an anchor made of its own words (a contents list links to
+    "nav_nur_die_folie__1", "h-share-your-results"): the slug of its text names no page part."""
+    ident = heading.get("id")
+    if not ident:
+        return False
+    words = [t for t in tokens(ident) if t.isalpha() and len(t) > 2]
+    if not words:
+        return False
+    text = collapse("".join(heading.itertext())).casefold()
+    return sum(word in text for word in words) >= T.ANCHOR_WORDS_SHARE * len(words)
 
 
 def _set_into_text(el: etree._Element, stats: StatsMap, in_p: dict[etree._Element, int]) -> bool:

@@ -59,6 +59,10 @@ MARKED_PAGE_SHARE = 0.25
 # ("article-overlay-handle", "subscriber-only", "section-and-ad" on the body's own wrapper).
 # Guards: the whole body pruned for one word when the headline stands outside it (empty results).
 RUNNING_TEXT_SHARE = 0.5
+# A heading's id is an anchor, not a name of a page part, when this share of its words (three letters
+# or more) are words of the heading's text. Guards: a section heading pruned for the "nav" of its
+# contents-list anchor "nav_nur_die_folie__1".
+ANCHOR_WORDS_SHARE = 0.5
 # A picture widget (gallery, slider, carousel) is an insert, removed at any size, when within this many
 # levels up its box holds this much paragraph text in <p> elements beside it. Guards: a 50-picture
 # gallery's captions (40k characters) kept inside a 5k-character story.
