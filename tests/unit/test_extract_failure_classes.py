@@ -190,3 +190,25 @@ def test_a_headings_anchor_id_made_of_its_words_is_no_furniture_word() -> None:
     text = extract_article(html).text
     assert "The vote in the council" in text
     assert "Sections" not in text
+
+
+def test_the_last_item_of_a_list_before_a_skipped_box_stays() -> None:
+    items = "".join(f"<li>Point {i} without a full stop</li>" for i in range(3))
+    box = (
+        "<div class='more'>"
+        + "".join(f"<a href='/s/{i}'>Other story number {i}</a> " for i in range(5))
+        + "</div>"
+    )
+    html = _page(
+        f"<h1>Council approves the budget</h1><div class='entry'>{_body(4)}<ul>{items}</ul>{box}"
+        f"{_body(2, 'plan')}</div>"
+    )
+    text = extract_article(html).text
+    assert "Point 2 without a full stop" in text
+    assert "Other story" not in text
+    # A label line before the same box still goes with it.
+    html = _page(
+        f"<h1>Council approves the budget</h1><div class='entry'>{_body(4)}<p>Read more</p>{box}"
+        f"{_body(2, 'plan')}</div>"
+    )
+    assert "Read more" not in extract_article(html).text

@@ -79,6 +79,7 @@ class Para:
     sources: tuple[Source, ...] = ()
     seq: int = 0  # order of writing, kept while paragraphs are dropped
     linked: bool = False  # a heading made of a link (see _linked_headings_without_text)
+    boxed: bool = False  # a sign-off-shaped line before a skipped box: kept only if it closes the text
 
     def block(self) -> Block:
         kind: BlockKind = "heading" if self.heading else "item" if self.item else "paragraph"
@@ -159,8 +160,14 @@ class _Writer:
         # so is a label before it. ``headings=False``: labels only.
         if self.parts or not self.paras or (not headings and self.paras[-1].heading):
             return
-        if is_box_label(self.paras[-1]) and not (len(self.paras) > 1 and signs_off(*self.paras[-2:])):
-            self.paras.pop()
+        last = self.paras[-1]
+        if last.item or (last.element is not None and last.element.tag == "pre"):
+            return  # an item of a list or a line of code belongs to its list or listing, not a box
+        if is_box_label(last):
+            if len(self.paras) > 1 and signs_off(*self.paras[-2:]):
+                last.boxed = True  # a sign-off if nothing follows it (see write())
+            else:
+                self.paras.pop()
 
 
 def write(
@@ -239,7 +246,9 @@ def write(
             stack.append((el, True))
             stack.extend((child, False) for child in reversed(el))
         writer.flush()
-    return Written(_linked_headings_without_text(writer.paras), writer.placeholders)
+    # A line that looked like a sign-off before a skipped box, with text after it, was the box's label.
+    paras = [p for i, p in enumerate(writer.paras) if not p.boxed or i == len(writer.paras) - 1]
+    return Written(_linked_headings_without_text(paras), writer.placeholders)
 
 
 def _is_linked_heading(el: etree._Element, stats: StatsMap) -> bool:
