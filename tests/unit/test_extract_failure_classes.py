@@ -212,3 +212,20 @@ def test_the_last_item_of_a_list_before_a_skipped_box_stays() -> None:
         f"{_body(2, 'plan')}</div>"
     )
     assert "Read more" not in extract_article(html).text
+
+
+def test_a_sentence_introducing_a_skipped_box_is_text_a_label_is_not() -> None:
+    box = (
+        "<div class='more'>"
+        + "".join(f"<a href='/s/{i}'>Other story number {i}</a> " for i in range(5))
+        + "</div>"
+    )
+    for line, kept in (
+        ("There are several reasons why the council voted for it:", True),
+        ("Read also:", False),
+    ):
+        html = _page(
+            f"<h1>Council approves the budget</h1><div class='entry'>{_body(4)}<p>{line}</p>{box}"
+            f"{_body(2, 'plan')}</div>"
+        )
+        assert (line in extract_article(html).text) is kept, line

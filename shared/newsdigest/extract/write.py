@@ -163,6 +163,8 @@ class _Writer:
         last = self.paras[-1]
         if last.item or (last.element is not None and last.element.tag == "pre"):
             return  # an item of a list or a line of code belongs to its list or listing, not a box
+        if not last.heading and last.text.endswith(":") and len(last.text.split()) >= T.INTRO_LINE_WORDS:
+            return  # a sentence that introduces what follows ("Es gibt viele Gründe für ...:")
         if is_box_label(last):
             if len(self.paras) > 1 and signs_off(*self.paras[-2:]):
                 last.boxed = True  # a sign-off if nothing follows it (see write())
