@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
+import pytest
 from newsdigest import extract_article
+from newsdigest.errors import InputError
 from newsdigest.models import Article
 
 BODY = [
@@ -563,3 +566,18 @@ def test_closing_list_of_sources_on_other_sites_is_kept_but_not_own_teasers() ->
     assert "Pressemitteilung des Verkehrsministeriums vom Montag" in text
     text = _extract(_page(inside=teasers)).text
     assert "Neue Ampel am Markt" not in text
+
+
+def test_the_cyclic_collector_is_paused_only_for_the_call() -> None:
+    assert gc.isenabled()
+    extract_article(_page(), "https://example.org/lokales/bruecke")
+    assert gc.isenabled()
+    with pytest.raises(InputError):
+        extract_article(b"   ")
+    assert gc.isenabled()  # restored when the call raises too
+    gc.disable()
+    try:
+        extract_article(_page())
+        assert not gc.isenabled()  # a caller's own pause is left as it was
+    finally:
+        gc.enable()
