@@ -6,7 +6,10 @@ and what must hold, not the site it came from.
 
 from __future__ import annotations
 
+import lxml.html
 from newsdigest import extract_article
+from newsdigest.extract.content import write_blocks
+from newsdigest.extract.measure import measure
 
 SENTENCE = (
     "The council approved the new budget on Tuesday after a long debate about schools, roads and the "
@@ -229,3 +232,80 @@ def test_a_sentence_introducing_a_skipped_box_is_text_a_label_is_not() -> None:
             f"{_body(2, 'plan')}</div>"
         )
         assert (line in extract_article(html).text) is kept, line
+
+
+def _section(heading: str, word: str, tag: str = "h2") -> str:
+    return f"<{tag}>{heading}</{tag}>{_body(2, word)}"
+
+
+_HATNOTE = (
+    "<div role='note' class='hatnote'>Main article: "
+    "<a href='/wiki/Economy_of_the_harbour_city'>Economy of the harbour city and its port</a></div>"
+)
+_RELATED = (
+    "<ul>"
+    + "".join(f"<li><a href='/news/{i}'>Another story about the harbour, part {i}</a></li>" for i in range(4))
+    + "</ul>"
+)
+# A box that names itself like a section's note, though it lists other stories.
+_READ_ALSO = (
+    "<div>Read also: "
+    + " ".join(f"<a href='/news/{i}'>Another story about the harbour, part {i}</a>" for i in range(2))
+    + "</div>"
+)
+
+
+def test_a_section_heading_before_a_skipped_note_stays_when_the_section_goes_on() -> None:
+    html = _page(
+        f"<h1>Council approves the budget</h1><div class='entry'>{_section('History', 'plan')}"
+        f"<h2>Economy</h2>{_HATNOTE}{_body(3, 'port')}{_section('Transport', 'road')}</div>"
+    )
+    text = extract_article(html).text
+    assert "Main article" not in text
+    assert "\nEconomy\n" in text and "port 0" in text.split("Economy")[1]
+
+
+def test_a_related_heading_before_a_link_list_goes_with_it() -> None:
+    # Another heading after the list: the heading named the list.
+    html = _page(
+        f"<h1>Council approves the budget</h1><div class='entry'>{_section('History', 'plan')}"
+        f"<h2>Related stories</h2>{_RELATED}{_section('Transport', 'road')}</div>"
+    )
+    text = extract_article(html).text
+    assert "Related stories" not in text and "Another story" not in text
+    assert "Transport" in text
+
+
+def test_a_related_box_set_between_the_story_paragraphs_goes_with_its_heading() -> None:
+    # The heading stands alone at its level (the text's own sections have <h2> headings): it named
+    # the list, and goes with it although the story goes on after the list.
+    html = _page(
+        f"<h1>Council approves the budget</h1><div class='entry'>{_section('History', 'plan')}"
+        f"{_body(2)}<h3>Related</h3>{{}}{_body(3, 'port')}{_section('Transport', 'road')}</div>"
+    )
+    for box in (_RELATED, _READ_ALSO):
+        text = extract_article(html.format(box)).text
+        assert "Related" not in text and "Another story" not in text, box
+        assert "port 2" in text and "History" in text and "Transport" in text
+
+
+def test_a_heading_before_a_skipped_box_goes_when_the_text_after_it_is_outside_their_box() -> None:
+    # The writer alone, on the chosen block: a readers' box (two lines of appeal, a heading, a list
+    # of photo links) between the story's paragraphs. The paragraphs after it are the story's, not
+    # the heading's section, though its level heads the story's sections.
+    links = " ".join(f"<a href='/photo/{i}'>Photo of the harbour number {i}</a>" for i in range(2))
+    readers = (
+        "<div><p>Add your own photo of the harbour works, share it with the other readers, vote: the "
+        "best one wins.</p><p>Every week our readers send us their pictures of the harbour, the ships "
+        "and the new quay, and we print the best of them.</p>"
+        f"<h2>Readers' photos</h2><div>Photos: {links}</div></div>"
+    )
+    root = lxml.html.fromstring(
+        f"<html><body><div>{_section('History', 'plan')}{_body(2)}{readers}{_body(3, 'port')}"
+        f"{_section('Transport', 'road')}</div></body></html>"
+    )
+    block = root.find("body/div")
+    assert block is not None
+    texts = [b.text for b in write_blocks([block], measure(root), None)]
+    assert "Readers' photos" not in texts and "Photo of the harbour number 0" not in texts
+    assert "History" in texts and "Transport" in texts

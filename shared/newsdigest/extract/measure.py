@@ -65,6 +65,7 @@ HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 
 CUT = "nd-cut"  # placeholder tag left where a box with text was removed
 CAPTION_CUT = "caption"  # attribute of a placeholder that stands for a picture's caption
+LABELLED_CUT = "labelled"  # attribute of a placeholder for a box with a label of its own (labelled())
 
 
 @dataclass(slots=True)
@@ -202,8 +203,26 @@ def cut(el: etree._Element, stats: StatsMap, *, caption: bool = False) -> None:
         return
     _forget(el, stats)
     marker = etree.Element(CUT, {CAPTION_CUT: "1"} if caption else None)
+    if not caption and labelled(el):
+        marker.set(LABELLED_CUT, "1")
     marker.tail = el.tail
     parent.replace(el, marker)
+
+
+def labelled(el: etree._Element) -> bool:
+    """Whether the box names itself before its first link ("Main article: <a>...</a>", "See also:"):
+    a note of the section it stands in. A heading before it is the section's, not the box's label,
+    which a list of other stories leaves to the heading above it."""
+    parts: list[str] = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "start":
+            if node.tag == "a":
+                break
+            parts.append((node.text or "") if isinstance(node.tag, str) else "")
+        elif node is not el:
+            parts.append(node.tail or "")
+    lead = " ".join("".join(parts).split())
+    return 0 < len(lead) < T.BOX_LABEL_MAX and lead.endswith(":")
 
 
 def drop(el: etree._Element, stats: StatsMap) -> None:

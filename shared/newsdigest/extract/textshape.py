@@ -13,6 +13,10 @@ PUNCT = re.compile(r"[,.;:!?，。、；：！？،]")
 SENTENCE_END_STRICT = re.compile(
     r"(?:[.!?…。！？\"”»)）」』】]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?|[:;=]-?[)D])\s*$"
 )
+# One sentence ending and the next beginning inside a paragraph: a word (not an initial, "G. & L.")
+# and its full stop, closing quotes and footnote marks ("[12]"), then a letter. A paragraph that
+# ends on a footnote mark, not on its full stop, is one of sentences by this.
+SENTENCE_BREAK = re.compile(r"(?:[^\W\d_]{2,}[.!?][\"”»’)\]]*(?:\[\w+\])*\s+|[。！？])[\"“„«‘]?[^\W\d_]")
 WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Soft hyphens and zero-width spaces/joiners-of-words: invisible on screen, they would split words.
 INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from lxml import etree
@@ -23,13 +24,16 @@ from newsdigest.extract.measure import (
     CAPTION_CUT,
     CUT,
     HEADINGS,
+    LABELLED_CUT,
     Stats,
     StatsMap,
     box_is_links,
+    labelled,
 )
 from newsdigest.extract.textshape import (
     INVISIBLE,
     PUNCT,
+    SENTENCE_BREAK,
     SENTENCE_END_STRICT,
     WS,
     collapse,
@@ -80,6 +84,8 @@ class Para:
     seq: int = 0  # order of writing, kept while paragraphs are dropped
     linked: bool = False  # a heading made of a link (see _linked_headings_without_text)
     boxed: bool = False  # a sign-off-shaped line before a skipped box: kept only if it closes the text
+    # A heading before a skipped box with running text after it: kept if its level heads sections.
+    before_box: bool = False
 
     def block(self) -> Block:
         kind: BlockKind = "heading" if self.heading else "item" if self.item else "paragraph"
@@ -112,6 +118,9 @@ class _Writer:
         self.written = 0
         self.placeholders: list[tuple[int, etree._Element]] = []
         self.pre_depth = 0  # inside <pre>: the source's line breaks are the text's
+        # A heading before a skipped box, and the element holding both: the next paragraph decides.
+        self.pending: tuple[Para, etree._Element] | None = None
+        self.pending_boxes = 0  # further boxes skipped while it waits: each takes a label if it goes
 
     def add(self, text: str | None, node: etree._Element, tail: bool) -> None:
         if text:
@@ -152,21 +161,52 @@ class _Writer:
         if text:
             element = self.open[-1] if self.open else self.root
             heading, item = self.heading_depth > 0, self.item_depth > 0
-            self.paras.append(Para(text, heading, item, follow, element, sources, self.written, linked))
+            para = Para(text, heading, item, follow, element, sources, self.written, linked)
+            if self.pending is not None:
+                self.settle(para)
+            self.paras.append(para)
             self.written += 1
 
-    def drop_dangling_heading(self, *, headings: bool = True) -> None:
+    def settle(self, after: Para | None) -> None:
+        """Keep or drop the heading before a skipped box, now that ``after`` (None: the end of the
+        chosen block) is known. It heads a section of the text when the section's running text goes
+        on after the box: the next paragraph is one of sentences, inside the element that holds the
+        heading and the box. Another heading, a list item, a label, a teaser cut short, running text
+        outside that element (the heading and the box were a box of their own) or nothing at all
+        after it: the heading named the box."""
+        assert self.pending is not None
+        heading, holder = self.pending
+        boxes, self.pending, self.pending_boxes = self.pending_boxes, None, 0
+        if after is not None and _goes_on(after, holder):
+            heading.before_box = True  # see _section_headings()
+            return
+        self.paras.remove(heading)
+        for _ in range(boxes):
+            self.drop_dangling_heading()
+
+    def drop_dangling_heading(self, *, headings: bool = True, box: etree._Element | None = None) -> None:
         # A heading whose box was skipped ("Related articles", "Mehr zum Thema:") is furniture too;
-        # so is a label before it. ``headings=False``: labels only.
+        # so is a label before it. ``headings=False``: labels only. ``box``: the skipped box, after
+        # which a heading waits for the next paragraph (see settle()).
         if self.parts or not self.paras or (not headings and self.paras[-1].heading):
             return
         last = self.paras[-1]
+        if self.pending is not None and self.pending[0] is last:
+            if box is not None:
+                self.pending_boxes += 1
+                return
+            self.settle(None)  # a removed box or another heading after the skipped box
+            if self.parts or not self.paras:
+                return
+            last = self.paras[-1]
         if last.item or (last.element is not None and last.element.tag == "pre"):
             return  # an item of a list or a line of code belongs to its list or listing, not a box
         if not last.heading and last.text.endswith(":") and len(last.text.split()) >= T.INTRO_LINE_WORDS:
             return  # a sentence that introduces what follows ("Es gibt viele Gründe für ...:")
         if is_box_label(last):
-            if len(self.paras) > 1 and signs_off(*self.paras[-2:]):
+            if last.heading and box is not None and last.element is not None:
+                self.pending = (last, _holder(last.element, box))
+            elif len(self.paras) > 1 and signs_off(*self.paras[-2:]):
                 last.boxed = True  # a sign-off if nothing follows it (see write())
             else:
                 self.paras.pop()
@@ -215,7 +255,9 @@ def write(
                 continue
             if tag == CUT:
                 writer.flush()
-                writer.drop_dangling_heading(headings=el.get(CAPTION_CUT) is None)
+                caption = el.get(CAPTION_CUT) is not None
+                note = el.get(LABELLED_CUT) is not None
+                writer.drop_dangling_heading(headings=not caption, box=el if note else None)
                 writer.add(el.tail, el, True)
                 continue
             if el is not block and (
@@ -224,7 +266,10 @@ def write(
                 if tag in BLOCK_TAGS:
                     writer.flush()
                     if stats[el].text >= T.DANGLING_BOX_MIN:
-                        writer.drop_dangling_heading()
+                        # A note of the section waits for the text after it (a skipped heading, the
+                        # headline again, never does).
+                        note = tag not in HEADINGS and labelled(el)
+                        writer.drop_dangling_heading(box=el if note else None)
                 writer.add(el.tail, el, True)
                 continue
             if tag in BLOCK_TAGS:
@@ -248,9 +293,49 @@ def write(
             stack.append((el, True))
             stack.extend((child, False) for child in reversed(el))
         writer.flush()
+        if writer.pending is not None:
+            writer.settle(None)
     # A line that looked like a sign-off before a skipped box, with text after it, was the box's label.
     paras = [p for i, p in enumerate(writer.paras) if not p.boxed or i == len(writer.paras) - 1]
-    return Written(_linked_headings_without_text(paras), writer.placeholders)
+    return Written(_linked_headings_without_text(_section_headings(paras)), writer.placeholders)
+
+
+def _holder(heading: etree._Element, box: etree._Element) -> etree._Element:
+    """The nearest element holding both ``heading`` and ``box``."""
+    above = {heading, *heading.iterancestors()}
+    return next((el for el in box.iterancestors() if el in above), heading)
+
+
+def _goes_on(para: Para, holder: etree._Element) -> bool:
+    """Whether ``para`` is running text of the section whose heading stands in ``holder``."""
+    if not _running(para):
+        return False
+    assert para.element is not None
+    return para.element is holder or any(el is holder for el in para.element.iterancestors())
+
+
+def _running(para: Para) -> bool:
+    """A paragraph of sentences: not a heading, an item, a label or a teaser cut short."""
+    if para.heading or para.item or para.element is None or is_box_label(para):
+        return False
+    if para.text.endswith(_ELLIPSES):
+        return False
+    # (a break between sentences: paragraphs that end on a footnote mark "[12]")
+    return bool(SENTENCE_END_STRICT.search(para.text) or SENTENCE_BREAK.search(para.text))
+
+
+def _section_headings(paras: list[Para]) -> list[Para]:
+    """``paras`` without the headings before a skipped box whose level heads no section of the text.
+
+    A section's own heading is one of its kind: the text's other headings of its level (``<h2>`` for
+    an ``<h2>``) head running text directly. A "Related" heading before a link list set between the
+    story's paragraphs stands alone at its level, and goes with its box."""
+    levels = {
+        para.element.tag
+        for para, after in pairwise(paras)
+        if para.heading and not para.before_box and para.element is not None and _running(after)
+    }
+    return [p for p in paras if not p.before_box or (p.element is not None and p.element.tag in levels)]
 
 
 def _is_linked_heading(el: etree._Element, stats: StatsMap) -> bool:
