@@ -62,15 +62,25 @@ def _metric_names(blob: dict[str, Any]) -> set[str]:
     return {m["Name"] for m in blob["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
 
 
-def test_failed_upload_logs_correlated_keys_and_a_failure_metric_with_stage_and_reason(
+def _ingest_blank_upload(
     runtime: LocalRuntime, output: Output
-) -> None:
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Ingest one upload holding only whitespace (an input that fails): its event, then the EMF blobs
+    and the log lines the invocation wrote."""
     event = load_event("sqs-raw-upload.json")
     bucket, key = _raw_ref(event)
     boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=b"   ")
     output.take()
     assert runtime.invoke("IngestFunction", event) == {"batchItemFailures": []}
     blobs, logs = output.take()
+    return event, blobs, logs
+
+
+def test_failed_upload_logs_correlated_keys_and_a_failure_metric_with_stage_and_reason(
+    runtime: LocalRuntime, output: Output
+) -> None:
+    event, blobs, logs = _ingest_blank_upload(runtime, output)
+    bucket, key = _raw_ref(event)
 
     cold_start = [b for b in blobs if "ColdStart" in b]
     assert len(cold_start) == 1
@@ -119,12 +129,7 @@ def test_metrics_disabled_writes_no_blob_at_all_not_even_cold_start(
 ) -> None:
     # Local runs (`newsdigest run`, `crawl`) disable metrics; Powertools' ColdStart blob ignored that.
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
-    event = load_event("sqs-raw-upload.json")
-    bucket, key = _raw_ref(event)
-    boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=b"   ")
-    output.take()
-    assert runtime.invoke("IngestFunction", event) == {"batchItemFailures": []}
-    blobs, logs = output.take()
+    _, blobs, logs = _ingest_blank_upload(runtime, output)
     assert blobs == []
     assert any(line["message"] == "input failed" for line in logs)  # the invocation did run
 
