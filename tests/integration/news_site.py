@@ -14,9 +14,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from email.message import Message
 from pathlib import Path
 from typing import Any
+
+from . import loopback
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "pages"
 ETAG = '"feed-v1"'
@@ -172,32 +174,14 @@ def serve(site: NewsSite) -> Any:
 def serve_on(site: NewsSite, port: int) -> Iterator[NewsSite]:
     lock = threading.Lock()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            with lock:
-                site.hits.append((self.path, time.time()))  # the clock the pacing stamps turns with
-            status, kind, body, extra = site.route(self.path, self.headers)
-            self.send_response(status)
-            if kind:
-                self.send_header("Content-Type", kind)
-            for name, value in extra.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def respond(path: str, headers: Message) -> tuple[int, str, bytes, dict[str, str]]:
+        with lock:
+            site.hits.append((path, time.time()))  # the clock the pacing stamps turns with
+        return site.route(path, headers)
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with loopback.serve(respond, port) as base:
+        site.base = base
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def main() -> None:
