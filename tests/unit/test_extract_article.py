@@ -581,3 +581,80 @@ def test_the_cyclic_collector_is_paused_only_for_the_call() -> None:
         assert not gc.isenabled()  # a caller's own pause is left as it was
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("level", ["h2", "h3"])
+def test_the_headline_set_in_a_lower_heading_above_the_story_is_the_title_not_text(level: str) -> None:
+    html = _page().replace("<h1>Brücke wird erneuert</h1>", f"<{level}>Brücke wird erneuert</{level}>")
+    article = _extract(html)
+    assert article.title == "Brücke wird erneuert"
+    assert not article.text.startswith("Brücke wird erneuert")
+    assert article.text.startswith(BODY[0][:40])
+
+
+def test_a_heading_that_says_the_title_after_the_text_began_stays() -> None:
+    # A kicker and a lead come first: the heading below them is the story's own section heading.
+    html = (
+        _page()
+        .replace(f"<p>{BODY[1]}</p>", f"<h2>Brücke wird erneuert</h2><p>{BODY[1]}</p>")
+        .replace("<h1>Brücke wird erneuert</h1>", "")
+    )
+    text = _extract(html).text
+    assert "\n\nBrücke wird erneuert\n\n" in text
+
+
+def _manual(intro_end: str) -> str:
+    """A manual whose section headings link back to its contents, as documentation generators write them."""
+
+    def heading(level: int, title: str) -> str:
+        anchor = title.lower().replace(" ", "-")
+        return (
+            f'<h{level}><a class="toc-backref" href="#toc-{anchor}">{title}</a>'
+            f'<a class="headerlink" href="#{anchor}">¶</a></h{level}>'
+        )
+
+    def section(title: str, para: str) -> str:
+        return (
+            f"{heading(3, title)}<p>{para}</p>"
+            "<pre>$ hg clone public dev-repo\n$ cd dev-repo\n$ hg log --graph</pre>"
+        )
+
+    return (
+        "<html><head><title>Evolve guide</title></head><body><div class='document'><h1>Evolve guide</h1>"
+        "<p>Mutable history is safe to share when everyone involved agrees on the phases of the changesets "
+        "they pass around. This guide shows how, step by step, with three repositories.</p>"
+        f"{heading(2, 'Sharing with a single developer')}"
+        + section(
+            "Setting up",
+            "We work through an example with three local repositories. First the public "
+            "one, then the test repository, then the development one, each made like this" + intro_end,
+        )
+        + section(
+            "Amend a shared changeset",
+            "Now we amend a changeset that was already shared. It is "
+            "still a draft, so the change is safe to make. Here is how it goes" + intro_end,
+        )
+        + section(
+            "Amend again locally",
+            "This process can repeat. Perhaps you find a more elegant fix, and "
+            "want to mutate history so nobody ever knows. We implement it locally and push it" + intro_end,
+        )
+        + "</div></body></html>"
+    )
+
+
+def test_linked_section_headings_of_a_manual_stay_when_their_sections_open_on_a_colon() -> None:
+    text = extract_article(_manual(":"), "https://docs.example/evolve/sharing.html").text
+    for title in [
+        "Sharing with a single developer",
+        "Setting up",
+        "Amend a shared changeset",
+        "Amend again locally",
+    ]:
+        assert f"\n\n{title}¶\n\n" in text, title
+
+
+def test_a_linked_heading_above_paragraphs_cut_short_is_another_story() -> None:
+    text = extract_article(_manual("…"), "https://docs.example/evolve/sharing.html").text
+    assert "Setting up¶" not in text
+    assert "Sharing with a single developer¶" not in text

@@ -182,6 +182,31 @@ def test_a_picture_that_is_all_of_a_link_keeps_the_link_and_the_text_stays_as_wi
     assert text_blocks(article.html) == paragraphs(article)
 
 
+def test_a_caption_box_made_a_figure_keeps_the_links_of_its_caption() -> None:
+    story = (
+        "<p>The harbour authority said on Tuesday that the new quay would open in the spring, two years "
+        "later than planned, after a dispute over the dredging contract.</p>"
+    )
+    caption = (
+        '<div class="thumb"><a href="/files/quay.jpg"><img src="/photos/quay-640.jpg" alt="The quay"></a>'
+        '<div class="thumbcaption"><div class="magnify"><a href="/files/quay.jpg" title="Enlarge"></a></div>'
+        'The new <a href="/wiki/Quay">quay</a> at low tide. REUTERS/Jane Doe</div></div>'
+    )
+    later = story.replace("Tuesday", "Monday")
+    html = f"<html><body><article><h1>Quay</h1>{story}{caption}{later}</article></body></html>"
+    article = extract_article(html, "https://news.example/2024/quay")
+    figure = re.search(r"<figure>.*?</figure>", article.html, re.S)
+    assert figure is not None
+    assert re.search(
+        r'<figcaption>\s*The new <a href="https://news.example/wiki/Quay" rel="noopener noreferrer">quay</a> '
+        r"at low tide\. REUTERS/Jane Doe\s*</figcaption>",
+        figure.group(),
+    )
+    assert "<img" not in figure.group().split("<figcaption>")[1]  # the enlargement link's icon went
+    assert "quay at low tide" not in article.text  # a caption is not the text's
+    assert text_blocks(article.html) == paragraphs(article)
+
+
 def test_lazy_loading_pictures_resolve_to_the_real_image() -> None:
     url = "https://medium.com/voodoo-engineering/node-js-and-cpu-profiling-on-production-in-real-time-without-downtime-d6e62af173e2"
     article = extract_article(_page(STRUCTURE / "lazy-image-1.html.gz"), url)

@@ -303,8 +303,10 @@ def _tag_class() -> type[Tag]:
 _IMG = frozenset(["img"])
 _SOURCE = frozenset(["source"])
 _FIGCAPTION = frozenset(["figcaption"])
+# What a figure's caption cannot hold: images left over once its pictures are out, their fallbacks.
+_NOT_CAPTION = frozenset(["img", "picture", "source", "noscript"])
 # Blocks inside a caption, unwrapped: a caption is one line of text.
-_CAPTION_BLOCKS = frozenset(["p", "div", "ul", "ol", "li", "blockquote", "figure", *_HEADINGS])
+_CAPTION_BLOCKS = BLOCK_ELEMENTS | {"div"}
 
 
 def _descendants(tag: Tag, names: frozenset[str]) -> Iterator[Tag]:
@@ -490,22 +492,26 @@ def _clean_figure(soup: BeautifulSoup, figure: Tag) -> None:
         else:
             pictures.append(img)
     caption = next(_descendants(figure, _FIGCAPTION), None)
-    if caption is None:
-        rest = " ".join(
-            s.strip()
-            for s in figure.descendants
-            if type(s) is NavigableString and s.strip() and not _inside(s, "noscript", figure)
-        )
-        if rest:
-            caption = soup.new_tag("figcaption")
-            caption.string = rest
     for picture in pictures:
         picture.extract()
+    if caption is None:
+        # A caption box the prune pass made a figure (extract/prune.py): what is left of it once the
+        # pictures are out is the caption, with its links and emphasis (a caption's link to the
+        # article about what the picture shows is the caption's, as a paragraph's is the paragraph's).
+        for other in [t for t in figure.descendants if isinstance(t, Tag) and t.name in _NOT_CAPTION]:
+            if other.parent is not None:
+                other.decompose()  # a duplicate of a picture kept, or the fallback of one
+        if any(type(s) is NavigableString and s.strip() for s in figure.descendants):
+            caption = soup.new_tag("figcaption")
+            caption.extend(list(figure.contents))
     if caption is not None:
         caption.extract()
         for block in list(_descendants(caption, _CAPTION_BLOCKS)):
             block.insert_after(" ")
-            block.unwrap()
+            if block.name == "hr":
+                block.decompose()
+            else:
+                block.unwrap()
     figure.clear()
     for picture in pictures:
         figure.append(picture)

@@ -131,6 +131,10 @@ class _Writer:
             self.parts.append(text)
             self.sources.append((node, tail))
 
+    def opening(self) -> bool:
+        """Whether nothing of the text is written yet."""
+        return not self.paras and all(part.isspace() for part in self.parts)
+
     def placeholder(self, node: etree._Element) -> None:
         if any(not part.isspace() for part in self.parts):
             self.sources.append((node, False))  # inside a paragraph's text
@@ -261,7 +265,8 @@ def write(
                 writer.add(el.tail, el, True)
                 continue
             if el is not block and (
-                el in excluded or (el not in keep and _skip(el, stats, title_key, site, refs))
+                el in excluded
+                or (el not in keep and _skip(el, stats, title_key, site, refs, opening=writer.opening()))
             ):
                 if tag in BLOCK_TAGS:
                     writer.flush()
@@ -357,11 +362,30 @@ def _linked_headings_without_text(paras: list[Para]) -> list[Para]:
         if para.linked
         and i + 1 < len(paras)
         and not (paras[i + 1].heading or paras[i + 1].item)
-        and SENTENCE_END_STRICT.search(paras[i + 1].text)
-        and not paras[i + 1].text.endswith(_ELLIPSES)
+        and _opens_section(paras[i + 1].text)
     ]
-    keep = set(heads) if len(heads) >= T.LINKED_SECTIONS_MIN else set()
+    if len(heads) < T.LINKED_SECTIONS_MIN:
+        return [para for para in paras if not para.linked]
+    # Those are the sections' headings, so a linked heading right above one of a lower level heads
+    # the section those make up ("Sharing" above "Setting up" and "Example 1").
+    keep = set(heads)
+    for i in range(len(paras) - 2, -1, -1):
+        if paras[i].linked and i + 1 in keep and _level(paras[i]) < _level(paras[i + 1]):
+            keep.add(i)
     return [para for i, para in enumerate(paras) if not para.linked or i in keep]
+
+
+def _opens_section(text: str) -> bool:
+    """Whether a paragraph after a heading is running text: it ends a sentence (not a summary cut
+    short), or is sentences ending on a colon that introduces what follows (a manual's listing)."""
+    if text.endswith(_ELLIPSES):
+        return False
+    return bool(SENTENCE_END_STRICT.search(text) or (text.endswith(":") and SENTENCE_BREAK.search(text)))
+
+
+def _level(para: Para) -> int:
+    tag = para.element.tag if para.element is not None else ""
+    return int(tag[1]) if tag in HEADINGS else 7
 
 
 def blocks_of(kept: list[Para], placeholders: list[tuple[int, etree._Element]]) -> list[Block]:
@@ -389,13 +413,16 @@ def _skip(
     title_key: str | None,
     site: str | None,
     refs: dict[etree._Element, bool],
+    *,
+    opening: bool,
 ) -> bool:
+    """Whether the writer skips ``el``; ``opening``: nothing of the text is written yet."""
     tag = el.tag
     st = stats.get(el)
     if st is None:
         return False
-    if tag == "h1" and title_key is not None:
-        return normalise_key(collapse("".join(el.itertext()))) == title_key
+    if tag in HEADINGS and title_key is not None and (tag == "h1" or opening):
+        return _is_headline(el, title_key)
     if st.text == 0:
         return False
     density = st.links / st.text
@@ -417,6 +444,12 @@ def _skip(
             return parent is None or not _is_reference(parent, site, refs)
         return density > T.ITEM_LINK_SHARE
     return False
+
+
+def _is_headline(el: etree._Element, title_key: str) -> bool:
+    """Whether heading ``el`` says the article's title: the headline again, which the article keeps
+    as its title (themes set it in an ``<h2>`` or ``<h3>`` above the story, as well as ``<h1>``)."""
+    return normalise_key(collapse("".join(el.itertext()))) == title_key
 
 
 def _punctuated_list(el: etree._Element, st: Stats) -> bool:
