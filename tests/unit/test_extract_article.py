@@ -658,3 +658,21 @@ def test_a_linked_heading_above_paragraphs_cut_short_is_another_story() -> None:
     text = extract_article(_manual("…"), "https://docs.example/evolve/sharing.html").text
     assert "Setting up¶" not in text
     assert "Sharing with a single developer¶" not in text
+
+
+def test_a_name_in_two_ranking_tables_of_the_story_is_in_both() -> None:
+    def ranking(by: str, rows: list[tuple[str, str]]) -> str:
+        cells = "".join(
+            f'<tr class="{"Odd" if i % 2 else "Even"}"><td>{name}</td><td>{n}</td></tr>'
+            for i, (name, n) in enumerate(rows)
+        )
+        return f'<table class="OddEven"><tr><th>Developer</th><th>{by}</th></tr>{cells}</table>'
+
+    names = ["Caolán McNamara", "Stephan Bergmann", "Miklos Vajna", "Robert Antoni Buj Gelonch"]
+    tables = ranking("Changesets", [(n, str(900 - 100 * i)) for i, n in enumerate(names)]) + ranking(
+        "Lines", [(n, str(9000 - 1000 * i)) for i, n in enumerate(reversed(names))]
+    )
+    html = _page().replace(f"<p>{BODY[2]}</p>", f"<p>{BODY[2]}</p>{tables}")
+    text = _extract(html).text
+    assert text.count("Robert Antoni Buj Gelonch") == 2
+    assert text.count("Caolán McNamara") == 2

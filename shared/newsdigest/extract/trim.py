@@ -77,8 +77,13 @@ def dedupe(blocks: list[Para]) -> list[Para]:
 
 
 def _container(block: Para) -> tuple[str, str] | None:
-    """The kind of box a paragraph stands in: its parent's tag and class."""
+    """The kind of box a paragraph stands in: its parent's tag and class; for a table cell, its
+    table's (rows alternate classes, and two tables of a story rank the same names)."""
     el = block.element
+    if el is not None and el.tag in {"td", "th"}:
+        table = next((a for a in el.iterancestors("table")), None)
+        if table is not None:
+            return ("table", table.get("class") or "")
     parent = el.getparent() if el is not None else None
     if parent is None:
         return None
