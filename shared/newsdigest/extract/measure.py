@@ -97,8 +97,8 @@ def _stretched_card(anchor: etree._Element) -> etree._Element | None:
 
 def measure(root: etree._Element) -> StatsMap:
     """Per-element text statistics, children before parents (reverse document order)."""
-    # The hot loop of the extractor: every element's text, tail and tag are read once.
-    elements = list(root.iter(etree.Element))
+    # The hot loop of the extractor: every node's text, tail and tag are read once.
+    elements = list(root.iter())
     # Everything inside a link is link text, also when the link wraps blocks (a teaser card's
     # headline and summary); otherwise removing part of a card leaves more link than text above it.
     linked: set[etree._Element] = set()
@@ -111,46 +111,60 @@ def measure(root: etree._Element) -> StatsMap:
                 linked.add(card)
                 linked.update(card.iterdescendants(etree.Element))
     stats: StatsMap = {}
-    get = stats.get
     punctuation = PUNCT.findall
-    inline_own: dict[etree._Element, tuple[int, int]] = {}  # own text and punctuation of inline elements
-    inline = inline_own.get
+    # What each element's children have passed up so far: text, links, own text and its punctuation
+    # (a child's tail and an inline child's own text are its parent's own), paragraph text. Children
+    # come first in reverse document order, so each pushes its sums to its parent once: no pass over
+    # every element's children, and none at all for the leaves, most elements.
+    pushed: dict[etree._Element, list[int]] = {}
+    take = pushed.pop
     min_unit, unit_links = T.MIN_UNIT, T.UNIT_LINK_SHARE
     for el in reversed(elements):
         tag = el.tag
-        value = el.text
-        own = len(value.strip()) if value else 0
-        punct = len(punctuation(value)) if own else 0
-        text = own
-        links = 0
-        para = 0
-        for child in el:
-            tail = child.tail
-            if tail:
-                n = len(tail.strip())
-                if n:
-                    own += n
-                    text += n
-                    punct += len(punctuation(tail))
-            cst = get(child)
-            if cst is None:
-                continue
-            text += cst.text
-            links += cst.links
-            para += cst.para
-            counted = inline(child)
-            if counted is not None:
-                own += counted[0]
-                punct += counted[1]
-        if tag == "a" or el in linked:
-            links = text
-        if tag in PARA_TAGS and own >= min_unit and links < unit_links * text:
-            para += own
-        if tag in BLOCK_TAGS:
-            stats[el] = Stats(text, links, own, punct, 0.0, 0, 0, para)
+        if isinstance(tag, str):
+            value = el.text
+            own = len(value.strip()) if value else 0
+            punct = len(punctuation(value)) if own else 0
+            sums = take(el, None)
+            if sums is None:
+                text = own
+                links = para = 0
+            else:
+                text = own + sums[0]
+                links = sums[1]
+                own += sums[2]
+                punct += sums[3]
+                para = sums[4]
+            if tag == "a" or el in linked:
+                links = text
+            if tag in PARA_TAGS and own >= min_unit and links < unit_links * text:
+                para += own
+            if tag in BLOCK_TAGS:
+                stats[el] = Stats(text, links, own, punct, 0.0, 0, 0, para)
+                own = punct = 0
+            else:
+                stats[el] = Stats(text, links, 0, 0, 0.0, 0, 0, para)
+        else:  # a comment or processing instruction: only its tail is text, its parent's own
+            text = links = own = punct = para = 0
+        if el is root:
+            continue
+        tail = el.tail
+        if tail:
+            n = len(tail.strip())
+            if n:
+                own += n
+                text += n
+                punct += len(punctuation(tail))
+        parent = el.getparent()
+        sums = pushed.get(parent)
+        if sums is None:
+            pushed[parent] = [text, links, own, punct, para]
         else:
-            stats[el] = Stats(text, links, 0, 0, 0.0, 0, 0, para)
-            inline_own[el] = (own, punct)
+            sums[0] += text
+            sums[1] += links
+            sums[2] += own
+            sums[3] += punct
+            sums[4] += para
     return stats
 
 

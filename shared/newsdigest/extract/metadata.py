@@ -283,6 +283,7 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta, notes: list[str
 
     elements = 0
     hint = _HINT
+    judged: dict[tuple[str | None, str | None, str], frozenset[str] | None] = {}
     # The one walk over every element of the page in the metadata pass: most elements carry neither
     # microdata nor a class or id, and are passed over after three attribute reads.
     for el in root.iter(etree.Element):
@@ -312,13 +313,19 @@ def _microdata_and_bylines(root: etree._Element, meta: PageMeta, notes: list[str
         tag = el.tag
         classes, ident = get("class"), get("id")
         if classes or ident or "-" in tag:
-            # Few class and id values hold a hint word at all: the raw values are searched first (the
-            # words are a subset of them). A link's words are always read: without any, a rel=author
-            # link is a byline.
-            if tag == "a" or hint(f"{classes or ''} {ident or ''} {tag}".lower()):
-                words = _hint_words(classes or "", ident or "", tag if "-" in tag else "")
+            # A page repeats its class values (every teaser, every list item): each is judged once.
+            key = (classes, ident, tag)
+            if key in judged:
+                words = judged[key]
             else:
-                words = _NO_WORDS
+                # Few class and id values hold a hint word at all: the raw values are searched first
+                # (the words are a subset of them). A link's words are always read: without any, a
+                # rel=author link is a byline.
+                if tag == "a" or hint(f"{classes or ''} {ident or ''} {tag}".lower()):
+                    words = _hint_words(classes or "", ident or "", tag if "-" in tag else "")
+                else:
+                    words = _NO_WORDS
+                judged[key] = words
         else:
             words = None
         if words is None:
