@@ -138,6 +138,9 @@ class Setup:
     floor_path: list[str]
     isolated: bool  # -S: no site-packages (built layer); False when falling back to the venv
     note: str
+    #: The template whose environment the functions get: the build's own (another commit's build may
+    #: read settings this tree's template sets differently), else the source tree's.
+    template: Path = ROOT / "template.yaml"
 
 
 def _run(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -236,6 +239,7 @@ def setup(build_dir: Path, method: str = "default") -> Setup:
             paths={fn: [str(build_dir / fn), str(layer), *extra.get(fn, []), runtime] for fn in FUNCTIONS},
             floor_path=[runtime],
             isolated=True,
+            template=build_dir / "template.yaml",
             note=f"built artefacts in {_shown(build_dir)} on python{LAMBDA_PYTHON}, "
             "boto3 as the runtime provides it",
         )
@@ -314,12 +318,19 @@ def _event_ref(event: dict[str, Any]) -> tuple[str, str]:
 class Stage:
     """Fresh local resources for one run, with the objects the two events name already uploaded."""
 
-    def __init__(self, endpoint: str, parameters: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        parameters: dict[str, str] | None = None,
+        *,
+        template: Path = ROOT / "template.yaml",
+    ) -> None:
         from newsdigest.extract import extract_article
         from newsdigest.pipeline.inputs import Source
         from newsdigest.pipeline.records import article_document
 
         self.endpoint = endpoint
+        self.template = template
         self.parameters = parameters or {}  # template parameters (SummaryMethod)
         self.events = {
             fn: json.loads((ROOT / "events" / name).read_text()) for fn, (_, name) in FUNCTIONS.items()
@@ -336,7 +347,7 @@ class Stage:
         from newsdigest.local.stack import provision
 
         reset(self.endpoint)
-        resources = provision(ROOT / "template.yaml", name="newsdigest-local", parameters=self.parameters)
+        resources = provision(self.template, name="newsdigest-local", parameters=self.parameters)
         s3 = boto3.client("s3")
         bucket, key = _event_ref(self.events["IngestFunction"])
         s3.put_object(Bucket=bucket, Key=key, Body=self.page, ContentType="text/html")
@@ -416,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     tracing = args.tracing == "active"
     try:
         with local_aws_environment(endpoint), tempfile.TemporaryDirectory() as tmp:
-            stage = Stage(endpoint, {"SummaryMethod": args.method})
+            stage = Stage(endpoint, {"SummaryMethod": args.method}, template=setup_.template)
             event_files = {}
             for fn, event in stage.events.items():
                 event_files[fn] = Path(tmp) / f"{fn}.json"
