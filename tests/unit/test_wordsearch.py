@@ -1,11 +1,14 @@
-"""The trie form of the vocabulary's word tests answers exactly what the plain forms answer."""
+"""The trie form of the vocabulary's word tests answers exactly what the plain forms answer, and takes
+over from them after the calls the threshold names."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from newsdigest.extract import thresholds as T
 from newsdigest.extract import vocabulary as V
+from newsdigest.extract import wordsearch
 from newsdigest.extract.wordsearch import contains_any
 
 # Class strings as pages write them, and the cases where lower-casing and re.I could part ways.
@@ -43,10 +46,11 @@ LISTS = {
 }
 
 
+@pytest.mark.parametrize("trie_after", [0, 7, None])
 @pytest.mark.parametrize("name", sorted(LISTS))
-def test_same_answers_as_the_plain_forms(name: str) -> None:
+def test_same_answers_as_the_plain_forms(name: str, trie_after: int | None) -> None:
     words = LISTS[name]
-    test = contains_any(words)
+    test = contains_any(words, trie_after=trie_after)
     for sample in SAMPLES + [s.upper() for s in SAMPLES] + [s.lower() for s in SAMPLES]:
         if isinstance(words, re.Pattern):
             expected = words.search(sample) is not None
@@ -55,15 +59,34 @@ def test_same_answers_as_the_plain_forms(name: str) -> None:
         assert test(sample) is expected, (name, sample)
 
 
-def test_words_that_other_words_start_with() -> None:
-    test = contains_any(("ad", "adblock", "share", "sharing"))
+def test_the_trie_is_compiled_at_the_call_the_threshold_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled: list[str] = []
+    compile_ = re.compile
+
+    def counting(pattern: str, flags: int = 0) -> re.Pattern[str]:
+        compiled.append(pattern)
+        return compile_(pattern, flags)
+
+    monkeypatch.setattr(wordsearch.re, "compile", counting)
+    test = contains_any(("share", "sharing", "social"), trie_after=3)
+    assert [test("x-share"), test("footer")] == [True, False] and compiled == []
+    assert test("SOCIAL".lower()) and compiled == ["s(?:har(?:e|ing)|ocial)"]
+    assert not test("nav") and len(compiled) == 1
+    assert contains_any(("ad",), trie_after=0)("ads") and compiled[1:] == ["ad"]
+    assert T.TRIE_AFTER_CALLS > 0  # a cold start's one page must not pay for tries it never repays
+
+
+@pytest.mark.parametrize("trie_after", [0, None])
+def test_words_that_other_words_start_with(trie_after: int | None) -> None:
+    test = contains_any(("ad", "adblock", "share", "sharing"), trie_after=trie_after)
     assert test("adblock") and test("xsharingx") and test("AD".lower())
     assert not test("a-d sha-re")
 
 
-def test_empty_lists() -> None:
-    assert contains_any(())("anything") is False
-    assert contains_any(("",))("anything") is True
+@pytest.mark.parametrize("trie_after", [0, None])
+def test_empty_lists(trie_after: int | None) -> None:
+    assert contains_any((), trie_after=trie_after)("anything") is False
+    assert contains_any(("",), trie_after=trie_after)("anything") is True
 
 
 def test_a_pattern_that_is_not_plain_words_is_searched_as_it_is() -> None:

@@ -83,6 +83,13 @@ CUT_MIN_TEXT = 50
 # Guards: body paragraphs lost with a figure. Set: 1e76ba0 (F1 0.9384 -> 0.9387).
 FIGURE_TEXT_MIN = 1000
 
+# A class/id word test (wordsearch.py) is answered by its plain form until this call, then by a trie
+# compiled for it. Guards: compiling tries no page asks enough to repay (the 14 cost about 40 M
+# instructions of an Ingest cold start, whose one page asks each at most a few hundred times). Set:
+# the calls after which a trie has repaid its compiling in a warm interpreter (a fresh one compiles
+# slower), on 200 segment dev pages: 70-1,061 across the 14 tests, 382 for the furniture words.
+TRIE_AFTER_CALLS = 400
+
 # --- score -----------------------------------------------------------------------------------------------
 
 # A block more than this share links is not a unit of text (scoring, baseline).
