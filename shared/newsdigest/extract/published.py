@@ -84,9 +84,13 @@ def _month_words() -> frozenset[str]:
 @cache
 def _htmldate() -> ModuleType:
     """htmldate, with dateparser's two hooks (``htmldate.extractors.get_external_parser`` and
-    ``month_words``) answered by our own date reader, so dateparser is neither shipped nor imported."""
-    import htmldate
-    import htmldate.extractors
+    ``month_words``) answered by our own date reader, so dateparser is neither shipped nor imported;
+    nor is charset_normalizer with it (htmldate decodes bytes with it, and is given the parsed tree)."""
+    from newsdigest.extract.deferred import charset_normalizer_on_first_use
+
+    with charset_normalizer_on_first_use():
+        import htmldate
+        import htmldate.extractors
 
     htmldate.extractors.get_external_parser = _OurDateParser  # type: ignore[assignment]
     htmldate.extractors.month_words = _month_words
