@@ -254,6 +254,8 @@ def test_queue_cold_start_imports_nothing_a_queue_request_does_not_use() -> None
     for heavy in ("aws_xray_sdk", "aws_lambda_powertools.event_handler", "nltk", "pycountry", "bs4",
                   "soupsieve", "numpy", "requests", "sumy.utils", "moto", "newsdigest.local", "feedparser",
                   "defusedxml",
+                  # the summariser's dateline parser needs the month names, not the date patterns
+                  "newsdigest.extract.dates",
                   # the settings read the fetch policy; the HTTP client loads on the first URL only
                   "newsdigest.fetch.client", "newsdigest.fetch.transport",
                   "newsdigest.fetch.robots"):  # fmt: skip

@@ -18,8 +18,10 @@ inside them), agencies one word or capitalised words, with no digits.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 
-from newsdigest.extract.dates import month_day
+from newsdigest.extract.months import month_day
 from newsdigest.models import Dateline
 
 #: Only the opening of a paragraph can hold its dateline.
@@ -39,21 +41,54 @@ _YEAR = r"(?:,?\s\d{4})?"
 _DATE = rf"(?:{_MONTH}\s\d{{1,2}}{_YEAR}|\d{{1,2}}\.?\s{_MONTH}{_YEAR}|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}})"
 _DASH = r"\s*\.?\s*[-–—]{1,2}"
 
-# ``MOSCOW, May 11. /TASS/.``
-_SLASHED = re.compile(
-    rf"(?P<loc>{_PLACE})[,.]\s+(?P<date>{_DATE})\.?\s*/(?P<agency>[^/\n]{{2,{_MAX_AGENCY_CHARS}}})/\.?"
-)
-# ``МОСКВА, 11 мая — РИА Новости.``
-_DASHED = re.compile(
-    rf"(?P<loc>{_PLACE})[,.]\s+(?P<date>{_DATE})\.?\s+[-–—]\s+(?P<agency>{_NAME}(?:\s{_NAME}){{0,2}})\.(?=\s)"
-)
-# ``LONDON, Oct 16 (Reuters) -``, ``(CNN) --``, ``(CNN) The``
-_BRACKETED = re.compile(
-    rf"(?:(?P<loc>{_PLACE})(?:,\s+(?P<date>{_DATE}))?\s*)?"
-    rf"\((?P<agency>[^()\n]{{1,{_MAX_AGENCY_CHARS}}})\)(?P<dash>{_DASH})?(?=\s|$)"
-)
-# ``NEW YORK —`` (no agency: only trusted when the place is in capitals)
-_BARE = re.compile(rf"(?P<loc>{_PLACE})(?:,\s+(?P<date>{_DATE}))?\s+[-–—]{{1,2}}(?=\s+[\w\"“„«‘'(])")
+# The four shapes, tried in this order. Each is compiled the first time a paragraph could hold it:
+# compiling them was most of a Summarise cold start's dateline work (about 20 M instructions,
+# ``benchmarks/coldstart.py --instructions``), and most paragraphs hold none of the characters a shape
+# needs (a slash, a bracket, a dash after a space).
+_SHAPES: dict[str, str] = {
+    # ``MOSCOW, May 11. /TASS/.``
+    "slashed": (
+        rf"(?P<loc>{_PLACE})[,.]\s+(?P<date>{_DATE})\.?\s*/(?P<agency>[^/\n]{{2,{_MAX_AGENCY_CHARS}}})/\.?"
+    ),
+    # ``МОСКВА, 11 мая — РИА Новости.``
+    "dashed": (
+        rf"(?P<loc>{_PLACE})[,.]\s+(?P<date>{_DATE})\.?\s+[-–—]\s+(?P<agency>{_NAME}(?:\s{_NAME}){{0,2}})\.(?=\s)"
+    ),
+    # ``LONDON, Oct 16 (Reuters) -``, ``(CNN) --``, ``(CNN) The``
+    "bracketed": (
+        rf"(?:(?P<loc>{_PLACE})(?:,\s+(?P<date>{_DATE}))?\s*)?"
+        rf"\((?P<agency>[^()\n]{{1,{_MAX_AGENCY_CHARS}}})\)(?P<dash>{_DASH})?(?=\s|$)"
+    ),
+    # ``NEW YORK —`` (no agency: only trusted when the place is in capitals)
+    "bare": rf"(?P<loc>{_PLACE})(?:,\s+(?P<date>{_DATE}))?\s+[-–—]{{1,2}}(?=\s+[\w\"“„«‘'(])",
+}
+_DASHES = "-–—"
+
+
+def _spaced_dash(head: str) -> bool:
+    """Whether a dash follows a space in ``head`` (the dashed and bare shapes need one)."""
+    for dash in _DASHES:
+        at = head.find(dash, 1)
+        while at > 0:
+            if head[at - 1].isspace():
+                return True
+            at = head.find(dash, at + 1)
+    return False
+
+
+#: What a paragraph's head must hold for each shape to match it (a cheaper test than the match).
+_MAY_HOLD: dict[str, Callable[[str], bool]] = {
+    "slashed": lambda head: "/" in head,
+    "dashed": _spaced_dash,
+    "bracketed": lambda head: "(" in head,
+    "bare": _spaced_dash,
+}
+
+
+@cache
+def _shape(kind: str) -> re.Pattern[str]:
+    return re.compile(_SHAPES[kind])
+
 
 _YEAR_SUFFIX = re.compile(r",?\s(\d{4})$")
 
@@ -108,10 +143,10 @@ def _iso(date: str | None, year: int | None) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def _valid(kind: re.Pattern[str], match: re.Match[str]) -> bool:
+def _valid(kind: str, match: re.Match[str]) -> bool:
     location = match.group("loc")
     agency = match.groupdict().get("agency")
-    if kind is _BRACKETED:
+    if kind == "bracketed":
         alone = location is None and not match.group("dash")
         if location is not None and not match.group("dash"):
             return False  # "Apple (the company) said": a place and a bracket are a dateline only with a dash
@@ -119,20 +154,25 @@ def _valid(kind: re.Pattern[str], match: re.Match[str]) -> bool:
             return False
     elif agency is not None and not _is_agency(agency, alone=False):
         return False
-    if location is not None and not _is_place(location, capitals=kind is _BARE):
+    if location is not None and not _is_place(location, capitals=kind == "bare"):
         return False
     date = match.groupdict().get("date")
     # Without an agency, a date written with a month name must name a month ("NEW YORK, May 11 —"), as
     # the agency is what makes the other shapes certain ("11 травня" is a month this table lacks).
     return not (
-        kind is _BARE and date and not date[0].isdigit() and month_day(_YEAR_SUFFIX.sub("", date)) is None
+        kind == "bare" and date and not date[0].isdigit() and month_day(_YEAR_SUFFIX.sub("", date)) is None
     )
 
 
-def _first_match(head: str) -> tuple[re.Pattern[str], re.Match[str]] | None:
-    for kind in (_SLASHED, _DASHED, _BRACKETED, _BARE):
-        match = kind.match(head)
-        if match and _valid(kind, match):
+def _match(kind: str, head: str) -> re.Match[str] | None:
+    match = _shape(kind).match(head) if _MAY_HOLD[kind](head) else None
+    return match if match and _valid(kind, match) else None
+
+
+def _first_match(head: str) -> tuple[str, re.Match[str]] | None:
+    for kind in _SHAPES:
+        match = _match(kind, head)
+        if match:
             return kind, match
     return None
 
@@ -146,11 +186,11 @@ def parse_dateline(text: str, year: int | None = None) -> Dateline | None:
     kind, match = found
     raw = match.group(0).strip()
     location, date = match.group("loc"), match.groupdict().get("date")
-    if kind is _BRACKETED and location is None:
+    if kind == "bracketed" and location is None:
         # Agency first, place after: "(ANSA) - ROMA, 11 MAG -".
         rest = head[match.end() :]
-        after = _BARE.match(rest.lstrip())
-        if after and _valid(_BARE, after):
+        after = _match("bare", rest.lstrip())
+        if after:
             raw = f"{raw} {after.group(0).strip()}"
             location, date = after.group("loc"), after.group("date")
     agency = match.groupdict().get("agency")

@@ -11,33 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-# Month names and common abbreviations in the languages news pages are mostly written in.
-_MONTH_WORDS: dict[int, str] = {
-    1: "january jan janvier janv januar jänner jaenner enero ene gennaio gen janeiro januari januar "
-    "stycznia styczeń styczen leden ledna январь января ianuarie tammikuu ocak",
-    2: "february feb février fevrier févr fevr februar febrero febbraio fevereiro fev februari luty "
-    "lutego únor února февраль февраля februarie helmikuu şubat",
-    3: "march mar mars märz maerz marzo março marco maart marzec marca březen března март марта martie "
-    "maaliskuu mart",
-    4: "april apr avril abril aprile kwiecień kwietnia duben dubna апрель апреля aprilie huhtikuu nisan",
-    5: "may mai mayo maggio maio mei maj maja květen května май мая toukokuu mayıs",
-    6: "june jun juin juni junio giugno giu junho czerwiec czerwca červen června июнь июня iunie "
-    "kesäkuu haziran",
-    7: "july jul juillet juil juli julio luglio lug julho lipiec lipca červenec července июль июля "
-    "iulie heinäkuu temmuz",
-    8: "august aug août aout agosto ago augustus sierpień sierpnia srpen srpna август августа elokuu ağustos",
-    9: "september sep sept septembre setiembre septiembre settembre set setembro wrzesień września září "
-    "сентябрь сентября septembrie syyskuu eylül",
-    10: "october oct octobre oktober okt octubre ottobre ott outubro out październik października říjen "
-    "října октябрь октября octombrie lokakuu ekim",
-    11: "november nov novembre noviembre novembro listopad listopada ноябрь ноября noiembrie marraskuu kasım",
-    12: "december dec décembre decembre déc dezember dez diciembre dic dicembre dezembro grudzień "
-    "grudnia prosinec prosince декабрь декабря decembrie joulukuu aralık",
-}
-MONTHS: dict[str, int] = {w: m for m, words in _MONTH_WORDS.items() for w in words.split()}
-# Any word of month-name length; a match counts only when the word is in MONTHS. An alternation of
-# all the names under re.IGNORECASE takes ~20 ms to compile, paid on every cold start.
-_MONTH_WORD = r"[^\W\d_]{3,12}"
+from newsdigest.extract.months import MONTH_WORD, MONTHS
 
 _ISO = re.compile(
     r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -48,15 +22,13 @@ _COMPACT = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)
 _SLASH_YMD = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
 _DMY = re.compile(r"(?<![\d.])(\d{1,2})\s?[./-]\s?(\d{1,2})\s?[./-]\s?(\d{4}|\d{2})(?![\d])")
 _DAY_MONTH_YEAR = re.compile(
-    rf"(?<!\w)(\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+)?({_MONTH_WORD})\.?,?\s*(?:de\s+)?(\d{{4}})(?!\d)",
+    rf"(?<!\w)(\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+)?({MONTH_WORD})\.?,?\s*(?:de\s+)?(\d{{4}})(?!\d)",
     re.I,
 )
 _MONTH_DAY_YEAR = re.compile(
-    rf"(?<!\w)({_MONTH_WORD})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)",
+    rf"(?<!\w)({MONTH_WORD})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)",
     re.I,
 )
-_MONTH_DAY = re.compile(rf"({_MONTH_WORD})\.?\s+(\d{{1,2}})")
-_DAY_MONTH = re.compile(rf"(\d{{1,2}})\.?\s+({_MONTH_WORD})")
 _TIME_AFTER = re.compile(r"^[,\s]*(?:[-|–@,]|um|at|à|a las|alle|às|o)?\s*(\d{1,2})[:h.](\d{2})(?!\d)", re.I)
 _URL_DATE = re.compile(
     r"(?<![\d])(20\d{2}|19\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?![\d])|(?<![\d])(20\d{2})(\d{2})(\d{2})(?![\d])"
@@ -193,18 +165,6 @@ def month_from_url(url: str | None) -> tuple[int, int] | None:
     match = _URL_YEAR_MONTH.search(url)
     if match and 1 <= int(match.group(2)) <= 12:
         return int(match.group(1)), int(match.group(2))
-    return None
-
-
-def month_day(text: str) -> tuple[int, int] | None:
-    """``(month, day)`` from a yearless date such as ``May 11`` or ``11 May``."""
-    text = text.strip().rstrip(".")
-    match = _MONTH_DAY.fullmatch(text)
-    if match and match.group(1).lower() in MONTHS:
-        return MONTHS[match.group(1).lower()], int(match.group(2))
-    match = _DAY_MONTH.fullmatch(text)
-    if match and match.group(2).lower() in MONTHS:
-        return MONTHS[match.group(2).lower()], int(match.group(1))
     return None
 
 
