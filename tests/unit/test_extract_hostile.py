@@ -188,7 +188,7 @@ def test_characters_lxml_refuses_in_the_publishers_article_body(junk: str) -> No
     assert not _REFUSED.search(json.dumps(dataclasses.asdict(article), ensure_ascii=False))
 
 
-@pytest.mark.parametrize("junk", _NOT_XML)
+@pytest.mark.parametrize("junk", [*_NOT_XML, "&#1\u0663", "&#x1\u0663"])
 def test_no_field_holds_a_character_an_xml_feed_cannot_carry(junk: str) -> None:
     html = (
         f"<html><head><title>Titel {junk}hier</title><meta name='author' content='Jo {junk} Doe'>"
@@ -199,6 +199,17 @@ def test_no_field_holds_a_character_an_xml_feed_cannot_carry(junk: str) -> None:
         article = extract_article(html, structure=structure)
         assert article.status == "ok"
         assert not _REFUSED.search(json.dumps(dataclasses.asdict(article), ensure_ascii=False))
+
+
+@pytest.mark.parametrize("reference", ["&#1", "&#2", "&#x1"])
+def test_a_digit_of_another_script_after_a_reference_is_text(reference: str) -> None:
+    # A reference's digits are ASCII: "&#2" then ARABIC-INDIC DIGIT THREE is U+0002, then the digit
+    # (Python's int() would read both as 23).
+    paragraph = f"<p>Die Zahl {reference}\u0663 bleibt im Text stehen.</p>"
+    html = f"<html><body><article>{paras(3)}{paragraph}</article></body></html>"
+    article = extract_article(html)
+    assert "Die Zahl \u0663 bleibt" in article.text
+    assert not _REFUSED.search(article.text)
 
 
 def test_control_characters_in_str_input_are_binary() -> None:

@@ -26,12 +26,13 @@ _CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 0x7F])
 # What libxml2 would keep in the tree but lxml refuses to be given back (a pass that joins a tail to
 # the text before it would fail on the page), and an XML feed of the article could not carry: the form
 # feed, whitespace in HTML, becomes a space; the other C0 controls go (raw above, or written as
-# references, "&#1;"); the noncharacters U+FFFE and U+FFFF become U+FFFD.
+# references, "&#1;"); the noncharacters U+FFFE and U+FFFF become U+FFFD. A reference's digits are
+# ASCII ([0-9], not \d): a digit of another script after it is text, as a browser reads it.
 _FORM_FEED_TO_SPACE = bytes.maketrans(b"\x0c", b" ")
 _NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
 _REPLACEMENT = "\ufffd".encode()
 _BAD_REFERENCE = re.compile(
-    r"&#(?:0*(?:[1-8]|1[124-9]|2\d|3[01]|6553[45])(?!\d)|[xX]0*(?:[1-8bcefBCEF]|1[0-9a-fA-F]|[fF]{3}[eEfF])"
+    r"&#(?:0*(?:[1-8]|1[124-9]|2[0-9]|3[01]|6553[45])(?![0-9])|[xX]0*(?:[1-8bcefBCEF]|1[0-9a-fA-F]|[fF]{3}[eEfF])"
     r"(?![0-9a-fA-F]));?"
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
