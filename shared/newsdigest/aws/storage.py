@@ -130,12 +130,6 @@ class Storage:
         )
         return str(response.get("ETag", "")).strip('"')
 
-    def put_html(self, bucket: str, key: str, body: bytes, *, metadata: Mapping[str, str]) -> str:
-        response = self.s3.put_object(
-            Bucket=bucket, Key=key, Body=body, ContentType="text/html", Metadata=dict(metadata)
-        )
-        return str(response.get("ETag", "")).strip('"')
-
     # DynamoDB -------------------------------------------------------------------------------------
 
     def write_item(

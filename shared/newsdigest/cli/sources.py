@@ -81,7 +81,7 @@ def cmd_sources(args: argparse.Namespace, out: TextIO) -> int:
             return exits.INPUT_FAILED if errors else exits.OK
         status = exits.OK
         for ref in args.urls:
-            source_id = _resolve(table, ref)
+            source_id = _resolve(ref)
             done = (
                 table.remove(source_id)
                 if args.action == "remove"
@@ -95,7 +95,7 @@ def cmd_sources(args: argparse.Namespace, out: TextIO) -> int:
         return status
 
 
-def _resolve(table: Any, ref: str) -> str:
+def _resolve(ref: str) -> str:
     """A source id, or the id of the source with that URL (however it is written)."""
     from newsdigest.discovery.canonical import canonical_url
     from newsdigest.discovery.sources import source_id

@@ -33,7 +33,6 @@ _TIME_AFTER = re.compile(r"^[,\s]*(?:[-|–@,]|um|at|à|a las|alle|às|o)?\s*(\d
 _URL_DATE = re.compile(
     r"(?<![\d])(20\d{2}|19\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?![\d])|(?<![\d])(20\d{2})(\d{2})(\d{2})(?![\d])"
 )
-_URL_YEAR_MONTH = re.compile(r"/(20\d{2}|19\d{2})/(\d{1,2})/(?!\d)")
 
 
 def _month_matches(pattern: re.Pattern[str], text: str, group: int) -> Iterator[re.Match[str]]:
@@ -155,16 +154,6 @@ def date_from_url(url: str | None) -> str | None:
         y, mo, d = (int(g) for g in groups[:3])
         if _valid(y, mo, d):
             return _fmt(y, mo, d)
-    return None
-
-
-def month_from_url(url: str | None) -> tuple[int, int] | None:
-    """``(year, month)`` from a ``/2019/10/`` style path, for checking candidate dates."""
-    if not url:
-        return None
-    match = _URL_YEAR_MONTH.search(url)
-    if match and 1 <= int(match.group(2)) <= 12:
-        return int(match.group(1)), int(match.group(2))
     return None
 
 

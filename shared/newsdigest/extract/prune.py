@@ -277,7 +277,7 @@ def _teaser_unit(el: etree._Element, stats: StatsMap) -> bool:
     return False
 
 
-def _teaser_list(el: etree._Element, stats: StatsMap, page_text: int) -> bool:
+def _teaser_list(el: etree._Element, stats: StatsMap) -> bool:
     """A list of other stories by its shape: many teaser units, which make up most of the box (their
     summaries may be punctuated sentences and their link share modest)."""
     if el.tag not in _TEASER_BOXES or len(el) < T.TEASER_LIST_MIN_UNITS:
@@ -317,7 +317,7 @@ def prune(
             if (
                 named
                 and _doomed(el, text, links, para, page_text, stats=stats, page_para=page_para, in_p=in_p)
-            ) or _teaser_list(el, stats, page_text):
+            ) or _teaser_list(el, stats):
                 removed.append(el)
                 if text >= T.CUT_MIN_TEXT:
                     # A picture's caption is not a box a heading introduces: the heading before a

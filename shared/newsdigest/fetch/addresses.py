@@ -105,10 +105,6 @@ def refusal_reason(address: IPAddress) -> str | None:
     return None
 
 
-def is_allowed(address: IPAddress) -> bool:
-    return refusal_reason(address) is None
-
-
 def parse_ip(text: str) -> IPAddress:
     """Strictly parse a resolver's answer (dotted quad or IPv6, optional zone index)."""
     return ipaddress.ip_address(text)

@@ -8,9 +8,9 @@ from typing import Protocol
 from newsdigest.errors import FetchError
 
 ACCEPTED_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-#: Codings we advertise and can decode with a hard output cap. Brotli is deliberately absent: its
-#: stdlib-free decoders give no output bound per call, so a br bomb could not be cut off in time.
-SUPPORTED_ENCODINGS = frozenset({"gzip", "x-gzip", "deflate", "identity"})
+#: Codings we advertise: those make_decoder decodes with a hard output cap. Brotli is deliberately
+#: absent: its stdlib-free decoders give no output bound per call, so a br bomb could not be cut off
+#: in time.
 ACCEPT_ENCODING = "gzip, deflate"
 
 # WHATWG MIME sniffing "HTML" signatures; each must be followed by a tag-terminating byte.
@@ -85,7 +85,6 @@ class _Zlib:
 
     def __init__(self, wbits: int | None) -> None:
         # None: "deflate", whose wrapper is decided by the first bytes (servers send both forms).
-        self._wbits = wbits
         self._obj: zlib._Decompress | None = None if wbits is None else zlib.decompressobj(wbits)
         self._pending = b""
 

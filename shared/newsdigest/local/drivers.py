@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import boto3
 
@@ -35,14 +35,6 @@ def is_url(source: str) -> bool:
 def upload_key(path: Path, body: bytes) -> str:
     """Content-addressed, so uploading the same file twice names the same object (and the same item)."""
     return f"uploads/{hashlib.sha256(body).hexdigest()[:16]}/{path.name}"
-
-
-class Pipeline(Protocol):
-    table: str
-    raw_bucket: str
-
-    def submit_request(self, request: dict[str, Any]) -> None: ...
-    def wait(self, done: Any, timeout: float) -> bool: ...
 
 
 class _Base:

@@ -62,14 +62,6 @@ class Document:
         stop = self.profile.stop_words
         return tuple(tuple(stem(w) for w in ws if w.lower() not in stop) for ws in self.words)
 
-    @cached_property
-    def title_terms(self) -> frozenset[str]:
-        if not self.title:
-            return frozenset()
-        stem = self.profile.stemmer
-        stop = self.profile.stop_words
-        return frozenset(stem(w) for w in words(self.title) if w.lower() not in stop)
-
     def head(self, limits: MethodLimits) -> Document:
         """The leading sentences within ``limits`` (sentences and word tokens; the first is always
         kept), whole paragraphs and the start of the next, with ``limits.terms`` as vocabulary."""
