@@ -20,7 +20,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from newsdigest.aws.storage import _from_dynamo, _to_dynamo
+from newsdigest.aws.storage import _from_dynamo, _to_dynamo, condition_failed
 from newsdigest.discovery import limits
 from newsdigest.discovery.sources import CrawlSource
 from newsdigest.fetch.client import Validators
@@ -90,7 +90,7 @@ class SourceTable:
         try:
             self.table.put_item(Item=_to_dynamo(source.to_item()), ConditionExpression=condition)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if condition_failed(exc):
                 return False
             raise
         return True
@@ -107,7 +107,7 @@ class SourceTable:
                 ConditionExpression=_LIVE,
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if condition_failed(exc):
                 return False
             raise
         return True
@@ -121,7 +121,7 @@ class SourceTable:
                 ExpressionAttributeValues={":e": enabled},
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if condition_failed(exc):
                 return False
             raise
         return True
@@ -143,7 +143,7 @@ class SourceTable:
                 ExpressionAttributeValues=values,
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if not condition_failed(exc):
                 raise
 
 
@@ -198,7 +198,7 @@ class CrawlStateTable:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if condition_failed(exc):
                 held = exc.response.get("Item", {}).get("state", {}).get("S")
                 return "pending" if held == PENDING else "seen"
             raise
@@ -241,7 +241,7 @@ class CrawlStateTable:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if condition_failed(exc):
                 last = exc.response.get("Item", {}).get("last_at", {}).get("N")
                 return (float(last) if last else now) + interval
             raise

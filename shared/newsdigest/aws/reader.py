@@ -15,7 +15,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from newsdigest.aws.storage import _from_dynamo
+from newsdigest.aws.storage import MISSING_OBJECT_CODES, _from_dynamo, error_code
 from newsdigest.reading import cursor as cursors
 from newsdigest.reading import keys
 from newsdigest.reading.query import ArticleQuery, PartitionPage, PartitionQuery, plan, run_plan
@@ -139,7 +139,7 @@ class Reader:
         try:
             body = self.s3.get_object(Bucket=self.articles_bucket, Key=key)["Body"].read()
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound", "AccessDenied"}:
+            if error_code(exc) in MISSING_OBJECT_CODES | {"AccessDenied"}:
                 return None
             raise
         return bytes(body).decode("utf-8")
@@ -161,7 +161,7 @@ class Reader:
         try:
             self.s3.head_object(Bucket=self.articles_bucket, Key=key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound", "403"}:
+            if error_code(exc) in MISSING_OBJECT_CODES | {"403"}:
                 return False
             raise
         return True
@@ -183,7 +183,7 @@ class Reader:
         try:
             body = self.s3.get_object(Bucket=self.articles_bucket, Key=str(key))["Body"].read()
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
+            if error_code(exc) in MISSING_OBJECT_CODES:
                 return None
             raise
         document: dict[str, Any] = json.loads(body)

@@ -22,7 +22,18 @@ from newsdigest.errors import InputError
 from newsdigest.reading.keys import INDEX_KEY_ATTRIBUTES
 
 _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
-_MISSING_OBJECT_CODES = {"NoSuchKey", "404", "NotFound"}
+#: The codes S3 answers for an object that is not there (GetObject and HeadObject differ).
+MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
+
+
+def error_code(exc: ClientError) -> str:
+    """The AWS error code of a failed call ("" when the reply names none)."""
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def condition_failed(exc: ClientError) -> bool:
+    """Whether a conditional write was refused because its condition did not hold."""
+    return error_code(exc) == "ConditionalCheckFailedException"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +103,7 @@ class Storage:
         try:
             response = self.s3.get_object(Bucket=bucket, Key=key)
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code in _MISSING_OBJECT_CODES:
+            if error_code(exc) in MISSING_OBJECT_CODES:
                 raise InputError(
                     f"s3://{bucket}/{key} no longer exists (deleted before processing)",
                     reason="object_missing",
@@ -185,7 +195,7 @@ class Storage:
                 ExpressionAttributeValues=attr_values,
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if condition_failed(exc):
                 return False
             raise
         return True
