@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+from typing import Any
 
 import pytest
 from newsdigest import extract_article
@@ -568,9 +569,20 @@ def test_closing_list_of_sources_on_other_sites_is_kept_but_not_own_teasers() ->
     assert "Neue Ampel am Markt" not in text
 
 
-def test_the_cyclic_collector_is_paused_only_for_the_call() -> None:
+def test_the_cyclic_collector_is_paused_only_for_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsdigest.extract import article as article_module
+
+    during: list[bool] = []
+    parse = article_module.parse_html
+
+    def parse_recording(*args: Any, **kwargs: Any) -> Any:
+        during.append(gc.isenabled())
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(article_module, "parse_html", parse_recording)
     assert gc.isenabled()
     extract_article(_page(), "https://example.org/lokales/bruecke")
+    assert during and not any(during)  # paused while the page is worked on
     assert gc.isenabled()
     with pytest.raises(InputError):
         extract_article(b"   ")
