@@ -63,6 +63,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, redirect_stdout
 from dataclasses import dataclass, field
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -70,8 +71,12 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))  # tests.integration.loopback: the tests' HTTP server on loopback
 
 from moto_child import moto_child  # noqa: E402  (benchmarks/ is on the path only from here)
+
+from tests.integration import loopback  # noqa: E402
+from tests.integration.loopback import Respond  # noqa: E402
 
 SITES = 10
 PER_SITE = 500
@@ -197,65 +202,43 @@ class Site:
     hits: Counter[str] = field(default_factory=Counter)
 
 
+def respond_as(site: Site, lock: threading.Lock) -> Respond:
+    """The site's documents (feeds answer a matching validator with 304), a robots.txt, else 404."""
+
+    def respond(full_path: str, asked: Message) -> tuple[int, str, bytes, dict[str, str]]:
+        path = full_path.split("?", 1)[0]
+        with lock:
+            site.hits[path] += 1
+        if path == "/robots.txt":
+            return 200, "text/plain", b"User-agent: *\nAllow: /\n", {}
+        if path not in site.docs:
+            return 404, "text/plain", b"", {}
+        kind, body = site.docs[path]
+        headers: dict[str, str] = {}
+        if path in VALIDATED:
+            name, condition = VALIDATED[path]
+            value = f'"{path}-v1"' if name == "ETag" else LAST_MODIFIED
+            headers[name] = value
+            if asked.get(condition) == value:
+                return 304, "", b"", headers
+        return 200, kind, body, headers
+
+    return respond
+
+
 @contextmanager
 def serve(sites: int) -> Iterator[list[Site]]:
     """One loopback server per site: its documents (feeds with validators), a robots.txt, a cold feed."""
     served: list[Site] = []
-    servers = []
     lock = threading.Lock()
-    for index in range(sites):
-        site = Site()
-
-        class Handler(BaseHTTPRequestHandler):
-            owner = site
-
-            def do_GET(self) -> None:
-                path = self.path.split("?", 1)[0]
-                with lock:
-                    self.owner.hits[path] += 1
-                headers: dict[str, str] = {}
-                if path == "/robots.txt":
-                    kind, body = "text/plain", b"User-agent: *\nAllow: /\n"
-                elif path in self.owner.docs:
-                    kind, body = self.owner.docs[path]
-                    if path in VALIDATED:
-                        name, asked = VALIDATED[path]
-                        value = f'"{path}-v1"' if name == "ETag" else LAST_MODIFIED
-                        headers[name] = value
-                        if self.headers.get(asked) == value:
-                            self._reply(304, "", b"", headers)
-                            return
-                else:
-                    self._reply(404, "text/plain", b"", {})
-                    return
-                self._reply(200, kind, body, headers)
-
-            def _reply(self, status: int, kind: str, body: bytes, headers: dict[str, str]) -> None:
-                self.send_response(status)
-                if kind:
-                    self.send_header("Content-Type", kind)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        site.base = f"http://127.0.0.1:{server.server_address[1]}"
-        site.docs = documents(article_base(index), index)
-        site.docs["/cold.rss"] = ("application/rss+xml", cold_feed(site.base))
-        served.append(site)
-        servers.append(server)
-    try:
+    with ExitStack() as stack:
+        for index in range(sites):
+            site = Site()
+            site.base = stack.enter_context(loopback.serve(respond_as(site, lock)))
+            site.docs = documents(article_base(index), index)
+            site.docs["/cold.rss"] = ("application/rss+xml", cold_feed(site.base))
+            served.append(site)
         yield served
-    finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
 
 
 def expected_articles() -> set[str]:
