@@ -451,8 +451,9 @@ def main(argv: list[str] | None = None) -> int:
             functions = [args.only] if args.only else list(FUNCTIONS)
             if args.instructions:
                 return count_instructions(
-                    setup_, stage, functions, base, tracing=tracing, event_files=event_files
-                )
+                    setup_, stage, functions, base, tracing=tracing, event_files=event_files,
+                    floor_root=tmp,
+                )  # fmt: skip
             samples: dict[str, list[dict[str, Any]]] = {"floor": [], **{fn: [] for fn in functions}}
             restored: dict[str, list[dict[str, Any]]] = {fn: [] for fn in functions}
             for _ in range(args.runs):
@@ -534,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def count_instructions(
     setup_: Setup, stage: Stage, functions: list[str], base: dict[str, str], *, tracing: bool,
-    event_files: dict[str, Path],
+    event_files: dict[str, Path], floor_root: str,
 ) -> int:  # fmt: skip
     """Instructions of the floor's and each function's whole cold start (interpreter start-up, init,
     first event), counted by valgrind: a figure the machine's load does not move."""
@@ -550,7 +551,7 @@ def count_instructions(
 
     resources = stage.prepare()
     _, stderr = spawn(
-        setup_, "floor", setup_.floor_path, child_env(base, None, tracing, "/tmp"), prefix=VALGRIND
+        setup_, "floor", setup_.floor_path, child_env(base, None, tracing, floor_root), prefix=VALGRIND
     )
     floor = counted(stderr)
     print(f"\n{'instructions':<20}{'init':>10}{'1st event':>13}{'cold start':>14}{'floor':>10}{'ratio':>8}")
