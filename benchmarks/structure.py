@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python benchmarks/structure.py [--data DIR] [--limit N] [--ours-only] [--timing-data DIR]
                                              [--converters] [--failures N]
+                                             [--misses [kept|dropped|textless|all]]
 
 Data: ``../shared/data/extraction-fulltext-dev`` (override with ``--data``): each page has
 Readability.js's reviewed ``expected.html``. Every tool's HTML and the expected HTML are parsed alike
@@ -25,11 +26,12 @@ micro-averaged (counts summed over pages: the page with most items weighs most; 
 per-page precision over the pages where the tool wrote that type, of per-page recall over the pages
 that expect it). The targets are read on the first.
 
-newsdigest's missed items are then split by where their text is (:func:`misses_by_text`): in
+newsdigest's missed items are then split by where their text is (:func:`missed_items`): in
 ``Article.text`` (the structure lost them: the writer's to fix), in text the main-text extractor left
 out (Readability keeps infoboxes, tables of contents, comment threads and galleries that the text
 deliberately drops), or no text to tell (an image with no caption). The line ends with the recall
-the structure could reach with the text as it is.
+the structure could reach with the text as it is. ``--misses`` lists those items page by page, each
+with the text of the block around it, and the items newsdigest wrote that the expected HTML lacks.
 
 The tools: newsdigest's ``Article.html``; trafilatura's ``extract(output_format="html",
 include_images=True, include_links=True, include_tables=True, include_formatting=True)``;
@@ -217,34 +219,45 @@ _ITEM_BLOCKS = frozenset(
     ["p", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
      "figcaption", "figure", "caption"]
 )  # fmt: skip
+_SHORT_BLOCK = 5  # words: a block shorter than this is judged by its list or table (see missed_items)
 _ITEM_TAGS = {
     "headings": ("h1", "h2", "h3", "h4", "h5", "h6"), "list items": ("li",), "table cells": ("td", "th"),
     "quotes": ("blockquote",), "images": ("img",), "links": ("a",),
 }  # fmt: skip
 
 
-def misses_by_text(expected: str, missed: dict[str, Counter[str]], text: str) -> dict[str, Counter[str]]:
-    """Each missed item of the expected HTML as ``kept`` (the text of its block is in ``text``: our
-    text has it, our structure lost it), ``dropped`` (the text extractor left that text out) or
-    ``textless`` (an image or link with no text in or around it to tell)."""
+def missed_items(
+    expected: str, missed: dict[str, Counter[str]], text: str
+) -> list[tuple[str, str, str, str]]:
+    """Each missed item of the expected HTML as ``(kind, where, item, text of its block)``, ``where``
+    being ``kept`` (the text of its block is in ``text``: our text has it, our structure lost it),
+    ``dropped`` (the text extractor left that text out) or ``textless`` (an image or link with no
+    text in or around it to tell).
+
+    An item the expected HTML holds n times and newsdigest m < n times is missed n - m times; the
+    misses are taken from its dropped occurrences first, then the textless, then the kept (the m
+    found are the ones in text it kept: a link to Auckland in a paragraph and in an infobox, found
+    once, was lost with the infobox). A block of fewer than :data:`_SHORT_BLOCK` words is judged by
+    its list or table as a whole: a contents entry's text is also its section's heading, which the
+    text keeps when it leaves the contents out."""
     import lxml.html
 
-    out = {kind: Counter[str]() for kind in KINDS}
+    out: list[tuple[str, str, str, str]] = []
     if not any(missed.values()):
         return out
     ours = _WS.sub(" ", unicodedata.normalize("NFKC", text))
     root = lxml.html.fromstring(f"<div>{expected}</div>")
+    rank = {"dropped": 0, "textless": 1, "kept": 2}
     for kind, tags in _ITEM_TAGS.items():
-        left = Counter(missed[kind])
-        if not left:
+        if not missed[kind]:
             continue
+        seen: dict[str, list[tuple[str, str]]] = {}
         for el in root.iter(*tags):
             key = (
                 _image_key(el) if kind == "images" else _url(el.get("href")) if kind == "links" else _text(el)
             )
-            if not key or not left[key]:
+            if not key or not missed[kind][key]:
                 continue
-            left[key] -= 1
             block = el
             while (
                 kind in ("images", "links")
@@ -253,7 +266,15 @@ def misses_by_text(expected: str, missed: dict[str, Counter[str]], text: str) ->
             ):
                 block = block.getparent()
             said = _text(block) if block.tag in _ITEM_BLOCKS or kind not in ("images", "links") else ""
-            out[kind]["textless" if not said else "kept" if said in ours else "dropped"] += 1
+            judged = said
+            if said and len(said.split()) < _SHORT_BLOCK:
+                container = next(block.iterancestors("ul", "ol", "dl", "table"), None)
+                judged = _text(container) if container is not None else said
+            where = "textless" if not said else "kept" if judged in ours else "dropped"
+            seen.setdefault(key, []).append((where, said))
+        for key, found in seen.items():
+            for where, said in sorted(found, key=lambda item: rank[item[0]])[: missed[kind][key]]:
+                out.append((kind, where, key, said))
     return out
 
 
@@ -425,6 +446,22 @@ def _converters(pages: list[tuple[str, bytes, str]]) -> None:
     )
 
 
+def _print_misses(
+    page_id: str, listed: list[tuple[str, str, str, str]], extra: dict[str, Counter[str]], which: str
+) -> None:
+    """``--misses``: one line per missed item of the class asked for, then one per extra item."""
+    shown = [item for item in listed if which in ("all", item[1])]
+    extras = [(kind, item) for kind in KINDS for item, n in extra[kind].items() for _ in range(n)]
+    if not shown and not extras:
+        return
+    print(f"=== {page_id}")
+    for kind, where, key, block in shown:
+        around = f"  in: {block[:160]}" if block and block != key else ""
+        print(f"  missed {kind:<11} [{where}] {key[:160]}{around}")
+    for kind, item in extras:
+        print(f"  extra  {kind:<11} {item[:160]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -435,6 +472,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-timing", action="store_true", help="skip the timing run on --timing-data")
     parser.add_argument("--converters", action="store_true", help="time markdownify and html-to-markdown")
     parser.add_argument("--failures", type=int, default=0, help="print the N pages with the lowest recall")
+    parser.add_argument(
+        "--misses", nargs="?", const="kept", choices=("kept", "dropped", "textless", "all"),
+        help="list newsdigest's missed items page by page, with the text of the block around each, and "
+             "its extra items (default: the misses in text it kept, the structure's own)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     if not (args.data / "html").is_dir():
@@ -473,9 +515,12 @@ def main(argv: list[str] | None = None) -> int:
             if isinstance(tool, Ours):
                 got = items(out)
                 missed = {kind: want[kind] - got[kind] for kind in KINDS}
-                for kind, classes in misses_by_text(expected, missed, tool.text).items():
-                    miss_classes[kind] += classes
+                listed = missed_items(expected, missed, tool.text)
+                for kind, where, _key, _block in listed:
+                    miss_classes[kind][where] += 1
                 extra = {kind: got[kind] - want[kind] for kind in KINDS}
+                if args.misses:
+                    _print_misses(page_id, listed, extra, args.misses)
                 for kind, classes in extras_by_text(expected, extra).items():
                     extra_classes[kind] += classes
                 if tool.bounded:
@@ -521,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
             + " (P/R)"
         )
     ours = scores["newsdigest"]
-    print("newsdigest's missed items by where their text is (see misses_by_text); recall if every item of "
+    print("newsdigest's missed items by where their text is (see missed_items); recall if every item of "
           "text it kept were found:")  # fmt: skip
     for kind in KINDS:
         classes = miss_classes[kind]
