@@ -19,6 +19,8 @@ from typing import Any
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from newsdigest.aws.storage import error_code
+
 #: Error codes meaning "a move task already runs for this queue".
 _ALREADY_RUNNING = {"AWS.SimpleQueueService.UnsupportedOperation", "UnsupportedOperation"}
 #: What an endpoint without the message-move API answers (moto: a 500; others: unknown operation).
@@ -116,7 +118,7 @@ def start_redrive(
     try:
         started = sqs.start_message_move_task(**request)
     except ClientError as exc:
-        code = str(exc.response.get("Error", {}).get("Code", ""))
+        code = error_code(exc)
         if code in _ALREADY_RUNNING:
             task = _latest_task(sqs, source_arn)
             if task is not None and task.get("Status") == "RUNNING":

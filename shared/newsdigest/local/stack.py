@@ -17,6 +17,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from newsdigest.aws.storage import error_code
 from newsdigest.local.template import Resolver, load_template
 
 LOCAL_REGION = "us-east-1"
@@ -190,7 +191,7 @@ def provision(
                 **({"GlobalSecondaryIndexes": indexes} if indexes else {}),
             )
         except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ResourceInUseException":
+            if error_code(exc) != "ResourceInUseException":
                 raise
             _add_missing_indexes(dynamodb, table_name, props["AttributeDefinitions"], indexes)
         ttl = props.get("TimeToLiveSpecification")
@@ -209,7 +210,7 @@ def provision(
         try:
             s3.create_bucket(Bucket=bucket)
         except ClientError as exc:
-            if exc.response["Error"]["Code"] not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+            if error_code(exc) not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
                 raise
         refs[logical_id] = bucket
         attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{bucket}"
