@@ -62,18 +62,12 @@ _SHAPES: dict[str, str] = {
     # ``NEW YORK —`` (no agency: only trusted when the place is in capitals)
     "bare": rf"(?P<loc>{_PLACE})(?:,\s+(?P<date>{_DATE}))?\s+[-–—]{{1,2}}(?=\s+[\w\"“„«‘'(])",
 }
-_DASHES = "-–—"
+_SPACED_DASH = re.compile(r"\s[-–—]")
 
 
 def _spaced_dash(head: str) -> bool:
     """Whether a dash follows a space in ``head`` (the dashed and bare shapes need one)."""
-    for dash in _DASHES:
-        at = head.find(dash, 1)
-        while at > 0:
-            if head[at - 1].isspace():
-                return True
-            at = head.find(dash, at + 1)
-    return False
+    return _SPACED_DASH.search(head) is not None
 
 
 #: What a paragraph's head must hold for each shape to match it (a cheaper test than the match).
