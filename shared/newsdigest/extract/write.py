@@ -150,12 +150,21 @@ class _Writer:
         self.sources.clear()
         follow, self.follow = self.follow, False
         linked, self.linked = self.linked, False
+        if raw.isspace():
+            # Most flushes: the whitespace between blocks, which writes nothing. No invisible
+            # character is whitespace, so the steps below would make it "" too.
+            return
         if INVISIBLE.search(raw):
             raw = INVISIBLE.sub("", raw)
-        lines = [WS.sub(" ", line).strip() for line in raw.split("\n")]
-        if " on line " in raw:
-            lines = [line for line in lines if not V.SERVER_ERROR.match(line)]
-        text = "\n".join(line for line in lines if line)
+        if "\n" in raw:
+            lines = [WS.sub(" ", line).strip() for line in raw.split("\n")]
+            if " on line " in raw:
+                lines = [line for line in lines if not V.SERVER_ERROR.match(line)]
+            text = "\n".join(line for line in lines if line)
+        else:  # one line (most paragraphs): no list to build and join
+            text = WS.sub(" ", raw).strip()
+            if " on line " in raw and V.SERVER_ERROR.match(text):
+                text = ""
         if text and len(text) < T.DATE_LINE_MAX and is_date_line(text):
             return  # a bare date line is metadata, kept in ``published``
         if text and len(text) < T.COPYRIGHT_MAX and text.startswith(V.COPYRIGHT_START):
