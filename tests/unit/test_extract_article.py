@@ -688,3 +688,58 @@ def test_a_name_in_two_ranking_tables_of_the_story_is_in_both() -> None:
     text = _extract(html).text
     assert text.count("Robert Antoni Buj Gelonch") == 2
     assert text.count("Caolán McNamara") == 2
+
+
+def _noted_page(notes: str) -> str:
+    """The story with note marks in its text pointing at ``notes``, whose sources are all linked
+    (each entry more link than text, as a reference list's entries are)."""
+    marked = (
+        _page()
+        .replace(
+            "wie der Bürgermeister mitteilte.",
+            'wie der Bürgermeister mitteilte.<sup><a href="#note-1">[1]</a></sup>',
+        )
+        .replace("rund zwei Jahre dauern;", 'rund zwei Jahre dauern<sup><a href="#note-2">[2]</a></sup>;')
+    )
+    return marked.replace("</article>", notes + "</article>")
+
+
+def test_footnotes_the_text_points_to_are_kept_however_linked_their_sources() -> None:
+    notes = (
+        "<h2>Einzelnachweise</h2><ol>"
+        '<li id="note-1"><a href="#ref-1">^</a> <a href="https://www.stadtanzeiger.example/archiv/2019">'
+        "Stadtrat vertagt die Entscheidung über die Brücke erneut</a>. 2019.</li>"
+        '<li id="note-2"><a href="#ref-2">^</a> <a href="https://www.stadtanzeiger.example/archiv/2020">'
+        "Gutachten zum Zustand der Brücke liegt vor</a>. 2020.</li></ol>"
+    )
+    text = _extract(_noted_page(notes)).text
+    assert "Stadtrat vertagt die Entscheidung über die Brücke erneut" in text
+    assert "Gutachten zum Zustand der Brücke liegt vor" in text
+    # The same list without marks pointing at it is a list of the outlet's own stories.
+    text = _extract(_page(inside=notes)).text
+    assert "Stadtrat vertagt die Entscheidung" not in text
+
+
+def test_a_table_of_contents_leading_to_the_texts_headings_is_kept_with_the_headings() -> None:
+    contents = (
+        '<div class="toc"><h2>Inhalt</h2><ul>'
+        '<li><a href="#plan">Der Plan</a></li><li><a href="#kosten">Die Kosten</a>'
+        '<ul><li><a href="#anteile">Die Anteile von Land und Stadt</a></li></ul></li></ul></div>'
+    )
+    sections = (
+        '<h2 id="plan">Der Plan</h2><p>Zuerst wird die alte Brücke abgerissen, dann folgen die neuen '
+        "Pfeiler.</p>"
+        '<h2><span id="kosten">Die Kosten</span></h2><p>Die Summe ist höher als bei der letzten '
+        "Sanierung vor zwanzig Jahren.</p>"
+        '<h3 id="anteile">Die Anteile von Land und Stadt</h3><p>Das Land trägt zwei Drittel, die '
+        "Stadt den Rest der Summe.</p>"
+    )
+    html = _page().replace("<p>" + BODY[1] + "</p>", contents + "<p>" + BODY[1] + "</p>")
+    article = _extract(html.replace("</article>", sections + "</article>"))
+    assert "Die Anteile von Land und Stadt" in article.text
+    assert article.html.count("Die Anteile von Land und Stadt") == 2  # the entry and the heading
+    assert "<h3>Die Anteile von Land und Stadt</h3>" in article.html
+    # A list of links to other pages in the same place stays a menu.
+    menu = contents.replace('href="#', 'href="/ressort/')
+    html = _page().replace("<p>" + BODY[1] + "</p>", menu + "<p>" + BODY[1] + "</p>")
+    assert "Die Anteile von Land und Stadt" not in _extract(html).text

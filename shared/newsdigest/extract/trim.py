@@ -61,17 +61,26 @@ def _is_trailing_label(text: str) -> bool:
 def dedupe(blocks: list[Para]) -> list[Para]:
     """Without repeats that are page furniture: the same text again in a different kind of container
     (a pull quote, the standfirst printed twice). Repeats inside one container are the text's own:
-    the rows of a plan, an interview's recurring question."""
+    the rows of a plan, an interview's recurring question. A heading that repeats a list item is the
+    section a table of contents listed, and stays."""
     out: list[Para] = []
     seen: dict[str, tuple[str, str] | None] = {}
+    listed: set[str] = set()
     for block in blocks:
         key = normalise_key(block.text)
         if not key:
             continue
         where = _container(block)
-        if key in seen and len(key) > T.REPEAT_MIN_KEY and (where is None or seen[key] != where):
+        if (
+            key in seen
+            and len(key) > T.REPEAT_MIN_KEY
+            and (where is None or seen[key] != where)
+            and not (block.heading and key in listed)
+        ):
             continue
         seen.setdefault(key, where)
+        if block.item:
+            listed.add(key)
         out.append(block)
     return out
 

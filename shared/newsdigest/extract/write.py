@@ -239,7 +239,7 @@ def write(
     writer = _Writer()
     title_key = normalise_key(title) if title else None
     site = site_of(url)
-    refs: dict[etree._Element, bool] = {}
+    refs = _Listed(site)
     for block in blocks:
         writer.flush()
         writer.root = block
@@ -275,7 +275,7 @@ def write(
                 continue
             if el is not block and (
                 el in excluded
-                or (el not in keep and _skip(el, stats, title_key, site, refs, opening=writer.opening()))
+                or (el not in keep and _skip(el, stats, title_key, refs, opening=writer.opening()))
             ):
                 if tag in BLOCK_TAGS:
                     writer.flush()
@@ -420,8 +420,7 @@ def _skip(
     el: etree._Element,
     stats: StatsMap,
     title_key: str | None,
-    site: str | None,
-    refs: dict[etree._Element, bool],
+    refs: _Listed,
     *,
     opening: bool,
 ) -> bool:
@@ -444,13 +443,13 @@ def _skip(
         links = (box_is_links(st) and not _punctuated_list(el, st)) or (
             density > T.LINK_BOX_SMALL_SHARE and tag not in {"table", "tr"} and _teaser_list(el, stats)
         )
-        return links and not (site and tag in {"ul", "ol"} and _is_reference(el, site, refs))
+        return links and not (tag in {"ul", "ol"} and refs.listed(_outer_list(el))) and not refs.contents(el)
     if tag in _TEXT_BLOCKS:
         if tag in HEADINGS:
             return False  # a heading made of a link: what follows decides (_linked_headings_without_text)
-        if density > T.ITEM_LINK_SHARE and tag == "li" and site:
+        if density > T.ITEM_LINK_SHARE and tag == "li":
             parent = el.getparent()
-            return parent is None or not _is_reference(parent, site, refs)
+            return parent is None or not refs.listed(_outer_list(parent))
         return density > T.ITEM_LINK_SHARE
     return False
 
@@ -481,12 +480,79 @@ def site_of(url: str | None) -> str | None:
     return labels[-2] if len(labels) > 1 else labels[0]
 
 
-def _is_reference(el: etree._Element, site: str, refs: dict[etree._Element, bool]) -> bool:
-    """:func:`_reference_list`, remembered per list in ``refs`` (each of its items asks again)."""
-    found = refs.get(el)
-    if found is None:
-        found = refs[el] = _reference_list(el, site)
-    return found
+class _Listed:
+    """Which link-dense lists of a page are the text's own, remembered per list (each of its items
+    asks again): its references (:func:`_reference_list`), its notes (:meth:`notes`) and its table of
+    contents (:meth:`contents`). The page's in-page link targets are gathered on the first ask."""
+
+    def __init__(self, site: str | None) -> None:
+        self.site = site
+        self.known: dict[etree._Element, bool] = {}
+        self.targets: dict[str, etree._Element | None] | None = None
+
+    def listed(self, el: etree._Element) -> bool:
+        found = self.known.get(el)
+        if found is None:
+            found = self.known[el] = bool(
+                (self.site and _reference_list(el, self.site)) or self.notes(el) or self.contents(el)
+            )
+        return found
+
+    def _targets(self, el: etree._Element) -> dict[str, etree._Element | None]:
+        """Each fragment an in-page link of the page points to, with the element of that id."""
+        if self.targets is None:
+            root = el.getroottree().getroot()
+            wanted: dict[str, etree._Element | None] = {}
+            for a in root.iter("a"):
+                href = a.get("href")
+                if href and href.startswith("#") and len(href) > 1:
+                    wanted[href[1:]] = None
+            if wanted:
+                for node in root.iter(etree.Element):
+                    ident = node.get("id")
+                    if ident in wanted and wanted[ident] is None:
+                        wanted[ident] = node
+            self.targets = wanted
+        return self.targets
+
+    def notes(self, el: etree._Element) -> bool:
+        """A list whose entries are the targets of links in the page (a note mark "[12]" in the text
+        points to each): the text's footnotes, however linked their sources are."""
+        if el.tag not in {"ul", "ol"}:
+            return False
+        items = [li for li in el if li.tag == "li"]
+        if len(items) < 2:
+            return False
+        targets = self._targets(el)
+        return sum(li.get("id") in targets for li in items) >= T.LISTED_TARGETS_SHARE * len(items)
+
+    def contents(self, el: etree._Element) -> bool:
+        """A box whose links all lead into the page, to its headings: the text's table of contents.
+        Menus and teasers lead to other pages; a "skip to content" link is one link alone."""
+        hrefs = [a.get("href") or "" for a in el.iter("a")]
+        if len(hrefs) < 2 or not all(h.startswith("#") and len(h) > 1 for h in hrefs):
+            return False
+        targets = self._targets(el)
+        return sum(_heads_section(targets.get(h[1:])) for h in hrefs) >= T.LISTED_TARGETS_SHARE * len(hrefs)
+
+
+def _outer_list(el: etree._Element) -> etree._Element:
+    """The list ``el`` is nested in, through its items, or ``el`` (a contents entry's sub-entries)."""
+    while True:
+        item = el.getparent()
+        outer = item.getparent() if item is not None and item.tag == "li" else None
+        if outer is None or outer.tag not in {"ul", "ol"}:
+            return el
+        el = outer
+
+
+def _heads_section(node: etree._Element | None) -> bool:
+    """Whether ``node`` is a heading, sits in one, or opens with one (a section element)."""
+    if node is None:
+        return False
+    parent = node.getparent()
+    first = next((c for c in node if isinstance(c.tag, str)), None)
+    return any(n is not None and n.tag in HEADINGS for n in (node, parent, first))
 
 
 def _reference_list(el: etree._Element, site: str) -> bool:
