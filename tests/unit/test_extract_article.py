@@ -743,3 +743,18 @@ def test_a_table_of_contents_leading_to_the_texts_headings_is_kept_with_the_head
     menu = contents.replace('href="#', 'href="/ressort/')
     html = _page().replace("<p>" + BODY[1] + "</p>", menu + "<p>" + BODY[1] + "</p>")
     assert "Die Anteile von Land und Stadt" not in _extract(html).text
+
+
+def test_a_short_partly_linked_list_between_two_paragraphs_is_the_texts_enumeration() -> None:
+    materials = (
+        '<ul><li><a href="/thema/stahlbeton">Stahlbeton</a> aus der Region</li><li>Spannstahl</li>'
+        '<li><a href="/thema/granit">Granit</a> für die Pfeiler</li><li>Asphalt</li>'
+        '<li><a href="/thema/flusskies">Flusskies</a></li></ul>'
+    )
+    between = "<p>Gebaut wird mit diesen Materialien.</p>" + materials + "<p>" + BODY[2] + "</p>"
+    text = _extract(_page().replace("<p>" + BODY[2] + "</p>", between)).text
+    assert "Granit für die Pfeiler" in text
+    assert "\n\nFlusskies\n\n" in text  # an entry that is all link is an entry too
+    assert text.index("Gebaut wird") < text.index("Spannstahl") < text.index(BODY[2])
+    # The same short list after the story's closing quote, with no text after it, is a box of links.
+    assert "Granit für die Pfeiler" not in _extract(_page(inside=materials)).text

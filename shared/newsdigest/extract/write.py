@@ -449,7 +449,13 @@ def _skip(
             return False  # a heading made of a link: what follows decides (_linked_headings_without_text)
         if density > T.ITEM_LINK_SHARE and tag == "li":
             parent = el.getparent()
-            return parent is None or not refs.listed(_outer_list(parent))
+            if parent is None:
+                return True
+            # An entry of the text's references, notes, contents or enumeration is one of its items.
+            outer = _outer_list(parent)
+            ost = stats.get(outer)
+            enumeration = ost is not None and _punctuated_list(outer, ost) and _between_sentences(outer)
+            return not (enumeration or refs.listed(outer))
         return density > T.ITEM_LINK_SHARE
     return False
 
@@ -462,10 +468,22 @@ def _is_headline(el: etree._Element, title_key: str) -> bool:
 
 def _punctuated_list(el: etree._Element, st: Stats) -> bool:
     """A small list that is not mostly links but whose items are punctuated (the points of a text,
-    a few of them linked): the measures count a list's own punctuation, which its items hold."""
+    a few of them linked): the measures count a list's own punctuation, which its items hold. Or
+    one set between two paragraphs of running text, the one before introducing it: the text's own
+    enumeration, however short its items ("A body is one of these types: ArrayBuffer, Blob, ...")."""
     if el.tag not in _LISTS or st.links > T.LINK_BOX_SHARE * st.text:
         return False
-    return len(PUNCT.findall("".join(el.itertext()))) >= T.LINK_BOX_SMALL_PUNCT
+    return len(PUNCT.findall("".join(el.itertext()))) >= T.LINK_BOX_SMALL_PUNCT or _between_sentences(el)
+
+
+def _between_sentences(el: etree._Element) -> bool:
+    before, after = el.getprevious(), el.getnext()
+    if before is None or after is None or before.tag != "p" or after.tag != "p":
+        return False
+    intro, then = collapse("".join(before.itertext())), collapse("".join(after.itertext()))
+    return bool(
+        (intro.endswith(":") or SENTENCE_END_STRICT.search(intro)) and SENTENCE_END_STRICT.search(then)
+    )
 
 
 def site_of(url: str | None) -> str | None:
