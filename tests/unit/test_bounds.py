@@ -279,3 +279,27 @@ def test_no_page_value_makes_anything_but_a_project_error_escape(url, charset, v
     except NewsdigestError:
         return
     assert article.status in {"ok", "not_article", "empty"}
+
+
+def test_a_long_list_is_judged_an_enumeration_once_not_once_per_item(monkeypatch) -> None:
+    # Each linked item of a kept list asks whether the list is the text's enumeration; answered anew,
+    # every item read the whole list's text (8,000 items took 61 s).
+    from newsdigest.extract import write
+
+    asked = Counter[int]()
+    judge = write._between_sentences
+
+    def counted(el: etree._Element) -> bool:
+        asked[id(el)] += 1
+        return judge(el)
+
+    monkeypatch.setattr(write, "_between_sentences", counted)
+    items = "".join(
+        f'<li><a href="/story/{i}">linked item number {i}</a></li>'
+        f"<li>plain item {i}, with words, and more.</li>"
+        for i in range(300)
+    )
+    body = f"<p>The list of the story follows here.</p><ul>{items}</ul><p>Then the story goes on.</p>"
+    article = extract_article(_page(body=body).encode(), structure=False)
+    assert "linked item number 299" in article.text
+    assert asked and max(asked.values()) <= 2

@@ -453,9 +453,7 @@ def _skip(
                 return True
             # An entry of the text's references, notes, contents or enumeration is one of its items.
             outer = _outer_list(parent)
-            ost = stats.get(outer)
-            enumeration = ost is not None and _punctuated_list(outer, ost) and _between_sentences(outer)
-            return not (enumeration or refs.listed(outer))
+            return not (refs.enumeration(outer, stats) or refs.listed(outer))
         return density > T.ITEM_LINK_SHARE
     return False
 
@@ -501,11 +499,14 @@ def site_of(url: str | None) -> str | None:
 class _Listed:
     """Which link-dense lists of a page are the text's own, remembered per list (each of its items
     asks again): its references (:func:`_reference_list`), its notes (:meth:`notes`) and its table of
-    contents (:meth:`contents`). The page's in-page link targets are gathered on the first ask."""
+    contents (:meth:`contents`); and which lists are its enumerations (:meth:`enumeration`). The page's
+    in-page link targets are gathered on the first ask. Bounded work: without the memory, each item of
+    a long list would read the whole list's text again."""
 
     def __init__(self, site: str | None) -> None:
         self.site = site
         self.known: dict[etree._Element, bool] = {}
+        self.enumerations: dict[etree._Element, bool] = {}
         self.targets: dict[str, etree._Element | None] | None = None
 
     def listed(self, el: etree._Element) -> bool:
@@ -513,6 +514,16 @@ class _Listed:
         if found is None:
             found = self.known[el] = bool(
                 (self.site and _reference_list(el, self.site)) or self.notes(el) or self.contents(el)
+            )
+        return found
+
+    def enumeration(self, el: etree._Element, stats: StatsMap) -> bool:
+        """A list of the text's points set between two paragraphs of it (see :func:`_punctuated_list`)."""
+        found = self.enumerations.get(el)
+        if found is None:
+            st = stats.get(el)
+            found = self.enumerations[el] = (
+                st is not None and _punctuated_list(el, st) and _between_sentences(el)
             )
         return found
 
